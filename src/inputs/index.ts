@@ -1,0 +1,25 @@
+import { detectFormat } from './detect.js';
+import { decode } from './charset.js';
+import { parseJson } from './json.js';
+import { parseHprimSante } from './hprim-sante.js';
+import { parseHprimMedecin } from './hprim-medecin.js';
+import { parseHl7 } from './hl7v2.js';
+import { InputError, type ParseOptions, type ParseResult } from './types.js';
+
+export * from './types.js';
+
+/** Reads any supported export file into LabReports; throws InputError when the file must be quarantined. */
+export function parseInput(bytes: Buffer, opts: ParseOptions): ParseResult {
+  const format = detectFormat(bytes);
+  switch (format) {
+    case 'json': {
+      const { text, charset } = decode(bytes, 'utf-8');
+      return { ...parseJson(text, opts), charset };
+    }
+    case 'hprim-sante': return parseHprimSante(bytes, opts);
+    case 'hprim-medecin': return parseHprimMedecin(bytes, opts);
+    case 'hl7v2': return parseHl7(bytes, opts);
+    default:
+      throw new InputError({ file: opts.file, line: 1 }, 'unknown format: expected HPRIM Santé (H record), HPRIM Médecin (12-line header or ****LAB****), HL7 v2 (MSH) or labmss JSON');
+  }
+}

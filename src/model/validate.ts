@@ -1,0 +1,45 @@
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import schema from './labreport.schema.json' with { type: 'json' };
+import type { LabReport } from './labreport.types.js';
+
+export { schema as labReportSchema };
+
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+const check = ajv.compile<LabReport>(schema);
+
+export interface SchemaProblem {
+  /** JSON pointer to the offending value, `/` for the root. */
+  pointer: string;
+  message: string;
+}
+
+/** Problems of a value against the LabReport schema; empty when it is valid. */
+export function labReportProblems(value: unknown): SchemaProblem[] {
+  if (check(value)) return [];
+  return describeErrors(check.errors ?? []);
+}
+
+export function isLabReport(value: unknown): value is LabReport {
+  return check(value);
+}
+
+/** Turns ajv errors into one line each that says where and what was expected; oneOf noise is folded. */
+export function describeErrors(errors: ErrorObject[]): SchemaProblem[] {
+  const seen = new Set<string>();
+  const out: SchemaProblem[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') continue;
+    const pointer = e.instancePath || '/';
+    let message: string;
+    switch (e.keyword) {
+      case 'required': message = `missing required property "${String(e.params.missingProperty)}"`; break;
+      case 'additionalProperties': message = `unknown property "${String(e.params.additionalProperty)}"`; break;
+      case 'enum': message = `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`; break;
+      case 'const': message = `must be ${JSON.stringify(e.params.allowedValue)}`; break;
+      default: message = e.message ?? e.keyword;
+    }
+    const key = `${pointer} ${message}`;
+    if (!seen.has(key)) { seen.add(key); out.push({ pointer, message }); }
+  }
+  return out;
+}
