@@ -1,0 +1,117 @@
+import type { DateTime, Flag, Range, Value } from '../model/labreport.types.js';
+
+/**
+ * Value, range, flag and time spellings shared by every input format. They never guess: text that is
+ * not clearly a number stays text, exactly as written.
+ */
+
+const DECIMAL = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)$/;
+
+/** `12,5` → `12.5`; keeps every digit (trailing zeros included). Undefined when not a plain decimal. */
+export function decimal(text: string): string | undefined {
+  const t = text.trim();
+  return DECIMAL.test(t) ? t.replace(',', '.') : undefined;
+}
+
+const COMPARATOR = /^(<=|>=|≤|≥|<|>)\s*(.+)$/;
+
+/**
+ * A result value as written: `5.40`, `<0.12`, `> 60`, `12,5`, `Limpide`. A numeric value with a flag glued
+ * to it (`85*`) stays text: the caller decides whether the glyph is a known flag convention.
+ */
+export function parseValue(text: string): Value {
+  const t = text.trim();
+  if (t === '' || t === '""') return { kind: 'none' };
+  const d = decimal(t);
+  if (d !== undefined) return { kind: 'numeric', value: d };
+  const c = COMPARATOR.exec(t);
+  if (c) {
+    const v = decimal(c[2]!);
+    if (v !== undefined) return { kind: 'numeric', value: v, comparator: normaliseComparator(c[1]!) };
+  }
+  return { kind: 'text', text: t };
+}
+
+function normaliseComparator(c: string): '<' | '<=' | '>' | '>=' {
+  return c === '≤' ? '<=' : c === '≥' ? '>=' : (c as '<' | '<=' | '>' | '>=');
+}
+
+/**
+ * A reference range in the usual spellings: `10 - 40`, `10-40`, `10 à 40`, `4.3 to 6.2`, `70_105`,
+ * `< 5`, `<0.50`, `> 60`, `<= 5`. The text is always kept; low/high only when unambiguous.
+ */
+export function parseRange(text: string): Range | undefined {
+  const t = text.trim();
+  if (t === '' || t === '""') return undefined;
+  const range: Range = { text: t };
+  const num = String.raw`([+-]?\d+(?:[.,]\d*)?|[.,]\d+)`;
+  const two = new RegExp(String.raw`^${num}\s*(?:-|–|à|a|to|_|\.\.|/)\s*${num}$`, 'i').exec(t);
+  if (two) {
+    range.low = decimal(two[1]!)!;
+    range.high = decimal(two[2]!)!;
+    return range;
+  }
+  const one = new RegExp(String.raw`^(<=|>=|≤|≥|<|>|inf\.?\s*(?:à)?|sup\.?\s*(?:à)?)\s*${num}$`, 'i').exec(t);
+  if (one) {
+    const op = one[1]!.toLowerCase();
+    const v = decimal(one[2]!)!;
+    if (op.startsWith('<') || op === '≤' || op.startsWith('inf')) range.high = v;
+    else range.low = v;
+  }
+  return range;
+}
+
+/** Both bounds given separately (HPRIM Médecin RES fields, JSON); empty strings mean "no bound". */
+export function rangeFromBounds(low: string, high: string): Range | undefined {
+  const l = decimal(low);
+  const h = decimal(high);
+  if (l === undefined && h === undefined) {
+    const text = [low.trim(), high.trim()].filter(Boolean).join(' - ');
+    return text ? { text } : undefined;
+  }
+  const range: Range = {};
+  if (l !== undefined) range.low = l;
+  if (h !== undefined) range.high = h;
+  range.text = l !== undefined && h !== undefined ? `${low.trim()} - ${high.trim()}` : l !== undefined ? `> ${low.trim()}` : `< ${high.trim()}`;
+  return range;
+}
+
+const FLAGS: ReadonlySet<string> = new Set(['N', 'L', 'H', 'LL', 'HH', '<', '>', 'A', 'AA', 'S', 'R', 'I', 'POS', 'NEG', 'U', 'D', 'B', 'W']);
+const FLAG_SYNONYMS: Record<string, Flag> = { '+': 'H', '-': 'L', '++': 'HH', '--': 'LL', '*': 'A', B: 'L', 'BAS': 'L', 'HAUT': 'H' };
+
+/** An abnormal flag (HL7 table 0078 and the usual French LIS spellings); undefined when empty or unknown. */
+export function parseFlag(text: string): Flag | undefined {
+  const t = text.trim().toUpperCase();
+  if (t === '' || t === '""') return undefined;
+  if (FLAGS.has(t)) return t as Flag;
+  return FLAG_SYNONYMS[t];
+}
+
+/**
+ * HL7/HPRIM timestamps `YYYY[MM[DD[HHMM[SS[.S+]]]]][+/-ZZZZ]` → ISO 8601 at the same precision.
+ * Undefined when the text is not such a timestamp (the caller warns; it never guesses).
+ */
+export function parseTimestamp(text: string): DateTime | undefined {
+  const t = text.trim();
+  const m = /^(\d{4})(\d{2})?(\d{2})?(?:(\d{2})(\d{2})(?:(\d{2})(\.\d+)?)?)?([+-]\d{4})?$/.exec(t);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac, tz] = m;
+  if (mo && (Number(mo) < 1 || Number(mo) > 12)) return undefined;
+  if (d && (Number(d) < 1 || Number(d) > 31)) return undefined;
+  if (h && (Number(h) > 23 || Number(mi) > 59 || (s !== undefined && Number(s) > 59))) return undefined;
+  let out = y!;
+  if (mo) out += `-${mo}`;
+  if (d) out += `-${d}`;
+  if (h && d) out += `T${h}:${mi}` + (s ? `:${s}${frac ?? ''}` : '');
+  if (tz && h && d) out += `${tz.slice(0, 3)}:${tz.slice(3)}`;
+  return out;
+}
+
+/** French dates `JJ/MM/AAAA` (HPRIM Médecin header) → `AAAA-MM-JJ`. */
+export function parseFrenchDate(text: string): DateTime | undefined {
+  const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text.trim());
+  if (!m) return undefined;
+  const [, d, mo, y] = m;
+  if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31) return undefined;
+  return `${y}-${mo}-${d}`;
+}
