@@ -1,0 +1,97 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import schema from './config.schema.json' with { type: 'json' };
+import type { LabmssConfig, ResolvedConfig, Secret } from './config.types.js';
+import { describeErrors } from '../model/validate.js';
+
+export { schema as configSchema };
+export type { ResolvedConfig };
+
+/** A configuration problem: the CLI prints it and exits 2 without writing anything. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true, allowUnionTypes: true });
+const check = ajv.compile<LabmssConfig>(schema);
+
+export interface LoadedConfig {
+  config: ResolvedConfig;
+  /** The config file, absolute. */
+  file: string;
+}
+
+/** Where the config is: --config, then LABMSS_CONFIG, then ./labmss.json. */
+export function configPath(explicit?: string): string {
+  return resolve(explicit ?? process.env.LABMSS_CONFIG ?? 'labmss.json');
+}
+
+export function loadConfig(explicit?: string): LoadedConfig {
+  const file = configPath(explicit);
+  if (!existsSync(file)) {
+    throw new ConfigError(`no config at ${file}: pass --config PATH, set LABMSS_CONFIG, or run \`labmss init\` to write one`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid JSON: ${(err as Error).message}`);
+  }
+  return { config: resolveConfig(value, file), file };
+}
+
+/** Validates a parsed config, fills the defaults and makes every path absolute (relative to the config file). */
+export function resolveConfig(value: unknown, file: string): ResolvedConfig {
+  if (!check(value)) {
+    const lines = describeErrors(check.errors ?? []).map((p) => `  ${keyOf(p.pointer)}: ${p.message}`);
+    throw new ConfigError(`${file}: invalid configuration\n${lines.join('\n')}`);
+  }
+  const config = value as unknown as ResolvedConfig;
+  const base = dirname(file);
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  config.paths.export = abs(config.paths.export);
+  config.paths.state = abs(config.paths.state);
+  if (config.paths.print) config.paths.print = abs(config.paths.print);
+  if (config.addressBook) config.addressBook = abs(config.addressBook);
+  if (config.transport.outbox) config.transport.outbox = abs(config.transport.outbox);
+  if (config.loinc.mapping) config.loinc.mapping = abs(config.loinc.mapping);
+  const smtp = config.transport.smtp;
+  if (smtp) {
+    smtp.ca = abs(smtp.ca);
+    for (const k of ['pfx', 'cert', 'key'] as const) if (smtp[k]) smtp[k] = abs(smtp[k]!);
+    if (smtp.passphrase?.file) smtp.passphrase.file = abs(smtp.passphrase.file);
+  }
+  const imap = config.receipts.imap;
+  if (imap) {
+    imap.ca = abs(imap.ca);
+    if (imap.password?.file) imap.password.file = abs(imap.password.file);
+  }
+  if (config.transport.type === 'smtp' && !smtp) {
+    throw new ConfigError(`${file}: invalid configuration\n  transport.smtp: required when transport.type is "smtp"`);
+  }
+  return config;
+}
+
+/** `/transport/smtp/port` → `transport.smtp.port`, the way a person names a key. */
+function keyOf(pointer: string): string {
+  return pointer === '/' ? '(top level)' : pointer.slice(1).replace(/\//g, '.');
+}
+
+/** Reads a secret from its environment variable or file; never from the config or the command line. */
+export function readSecret(secret: Secret | undefined, what: string): string | undefined {
+  if (!secret) return undefined;
+  if (secret.env) {
+    const v = process.env[secret.env];
+    if (v === undefined) throw new ConfigError(`${what}: environment variable ${secret.env} is not set`);
+    return v;
+  }
+  if (secret.file) {
+    try {
+      return readFileSync(secret.file, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new ConfigError(`${what}: cannot read ${secret.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,107 @@
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { LabReport } from '../model/labreport.types.js';
+import { displayDate, fileDate, patientDisplayName } from '../documents/names.js';
+
+/** What a message to one recipient about one report needs; compose is pure apart from the MIME boundaries. */
+export interface ComposeInput {
+  report: LabReport;
+  from: { address: string; name: string };
+  to: { address: string; name?: string; role: string };
+  messageId: string;
+  date: Date;
+  /** X-MSS-NIL, on every message. */
+  nil: string;
+  pdf: { filename: string; content: Buffer };
+  /** Stage 2: the IHE_XDM.ZIP and the CDA code (X-MSS-CODECDA). */
+  xdm?: { content: Buffer; cdaCode: string };
+  readReceipt: boolean;
+  /** Patient mailbox (Mon espace santé): end the exchange with X-MSS-MES: FIN. */
+  endExchange?: boolean;
+}
+
+/** The INS traits R2 requires for X-MSS-INS: O: matricule + OID + birth name, first given name, birth date, sex. */
+export function insQualified(report: LabReport): boolean {
+  const p = report.patient;
+  return Boolean(p.ids.ins?.qualified && (p.birthFamilyName ?? p.familyName) && p.givenNames?.[0] && p.birthDate && p.sex && p.sex !== 'U');
+}
+
+/** Subject: R2's `XDM/1.0/DDM+<libellé> <NOM> <prénom> <date de naissance>` with a CDA, a plain French one without. */
+export function subjectFor(report: LabReport, stage2: boolean): string {
+  const p = report.patient;
+  const given = p.givenNames?.[0] ?? p.usedGivenName ?? '';
+  const birth = p.birthDate ? ` ${displayDate(p.birthDate)}` : '';
+  if (stage2) {
+    return `XDM/1.0/DDM+CR d'examens biologiques ${(p.birthFamilyName ?? p.familyName).toUpperCase()} ${given}${birth}`.replace(/\s+/g, ' ').trim();
+  }
+  const when = reportDate(report);
+  return `Compte rendu d'examens biologiques - ${patientDisplayName(report)}${when ? ` - ${displayDate(when)}` : ''}`;
+}
+
+function reportDate(report: LabReport): string | undefined {
+  return report.request.collectedAt ?? report.request.reportedAt ?? report.request.receivedAt;
+}
+
+const STATUS_LINE: Record<LabReport['status'], string> = {
+  final: 'Compte rendu complet.',
+  partial: "Compte rendu partiel : d'autres résultats suivront.",
+  corrected: 'Compte rendu corrigé : il annule et remplace la version précédente.',
+  cancelled: 'ANNULATION : le compte rendu précédemment transmis pour ce dossier est annulé et ne doit plus être utilisé.',
+};
+
+export function bodyFor(input: ComposeInput): string {
+  const r = input.report;
+  const p = r.patient;
+  const lines = [
+    'Bonjour,',
+    '',
+    r.status === 'cancelled'
+      ? `Le laboratoire ${input.from.name} vous informe de l'annulation d'un compte rendu d'examens biologiques concernant :`
+      : `Veuillez trouver ci-joint le compte rendu d'examens biologiques concernant :`,
+    `  Patient : ${patientDisplayName(r)}${p.birthDate ? `, né(e) le ${displayDate(p.birthDate)}` : ''}`,
+  ];
+  const when = reportDate(r);
+  if (when) lines.push(`  Prélèvement du : ${displayDate(when)}`);
+  if (r.request.fillerId) lines.push(`  N° de dossier : ${r.request.fillerId}`);
+  lines.push('', STATUS_LINE[r.status], '');
+  lines.push(input.xdm
+    ? 'Pièces jointes : le compte rendu au format PDF et le document structuré CDA R2 (IHE_XDM.ZIP) intégrable dans votre logiciel.'
+    : 'Pièce jointe : le compte rendu au format PDF.');
+  lines.push('', 'Ce message a été envoyé automatiquement par la messagerie sécurisée de santé du laboratoire.',
+    'Merci de ne pas y répondre pour une demande médicale urgente : contactez directement le laboratoire.', '', input.from.name);
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Builds the exact bytes of the message (.eml). */
+export async function composeMessage(input: ComposeInput): Promise<Buffer> {
+  const headers: Record<string, string> = { 'X-MSS-NIL': input.nil };
+  if (input.xdm) {
+    headers['X-MSS-CODECDA'] = input.xdm.cdaCode;
+    headers['X-MSS-INS'] = insQualified(input.report) ? 'O' : 'N';
+  }
+  if (input.endExchange) headers['X-MSS-MES'] = 'FIN';
+  if (input.readReceipt) headers['Disposition-Notification-To'] = input.from.address;
+  const attachments = [];
+  if (input.xdm) attachments.push({ filename: 'IHE_XDM.ZIP', content: input.xdm.content, contentType: 'application/zip' });
+  attachments.push({ filename: input.pdf.filename, content: input.pdf.content, contentType: 'application/pdf' });
+  const composer = new MailComposer({
+    from: { name: input.from.name, address: input.from.address },
+    to: input.to.name ? { name: input.to.name, address: input.to.address } : input.to.address,
+    subject: subjectFor(input.report, Boolean(input.xdm)),
+    text: bodyFor(input),
+    messageId: input.messageId,
+    date: input.date,
+    headers,
+    attachments,
+    textEncoding: 'quoted-printable',
+  });
+  return composer.compile().build();
+}
+
+/** R2 name of the PDF: `<date acte>_<type document>_<NOM>_<prénom>_<n° dossier>.pdf`. */
+export function pdfFileName(report: LabReport): string {
+  const p = report.patient;
+  const part = (s: string | undefined) => (s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const date = fileDate(reportDate(report) ?? '');
+  const pieces = [date, 'CR-BIO', part(p.familyName).toUpperCase(), part(p.givenNames?.[0] ?? p.usedGivenName), part(report.request.fillerId)];
+  return `${pieces.filter(Boolean).join('_')}.pdf`;
+}

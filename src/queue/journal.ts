@@ -1,0 +1,259 @@
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The journal: the single source of truth about files, reports, deliveries and what happened to them.
+ * Every state change is one transaction together with its event row, so the trail is never behind.
+ */
+
+export type FileState = 'claimed' | 'done' | 'quarantined' | 'duplicate';
+export type DeliveryState =
+  | 'pending' | 'sending' | 'accepted' | 'delivered' | 'read' | 'deferred' | 'bounced' | 'failed' | 'held' | 'cancelled';
+
+export interface FileRow {
+  id: number; name: string; sha256: string; size: number; state: FileState; format: string | null;
+  spool_path: string; claimed_at: string; finished_at: string | null; error: string | null; warnings: string | null;
+}
+export interface ReportRow {
+  id: number; file_id: number; idx: number; set_id: string; version: number; document_id: string;
+  status: string; dossier: string | null; stage: number; json: string; created_at: string;
+}
+export interface DeliveryRow {
+  id: number; report_id: number; recipient: string; role: string; stage: number; state: DeliveryState;
+  reason: string | null; message_id: string; eml_path: string | null; eml_sha256: string | null; eml_size: number | null;
+  attempts: number; created_at: string; first_attempt_at: string | null; next_attempt_at: string | null;
+  updated_at: string; last_reply: string | null; queue_id: string | null; accepted_at: string | null;
+  delivered_at: string | null; read_at: string | null;
+}
+export interface EventRow {
+  id: number; at: string; actor: string; kind: string; file_id: number | null; report_id: number | null;
+  delivery_id: number | null; from_state: string | null; to_state: string | null; detail: string | null;
+}
+
+export interface EventRefs { file?: number; report?: number; delivery?: number }
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
+  state TEXT NOT NULL, format TEXT, spool_path TEXT NOT NULL, claimed_at TEXT NOT NULL,
+  finished_at TEXT, error TEXT, warnings TEXT);
+CREATE INDEX IF NOT EXISTS files_sha ON files(sha256);
+CREATE TABLE IF NOT EXISTS reports (
+  id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES files(id), idx INTEGER NOT NULL,
+  set_id TEXT NOT NULL, version INTEGER NOT NULL, document_id TEXT NOT NULL, status TEXT NOT NULL,
+  dossier TEXT, stage INTEGER NOT NULL, json TEXT NOT NULL, created_at TEXT NOT NULL,
+  UNIQUE (file_id, idx));
+CREATE INDEX IF NOT EXISTS reports_set ON reports(set_id, version);
+CREATE TABLE IF NOT EXISTS deliveries (
+  id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id), recipient TEXT NOT NULL,
+  role TEXT NOT NULL, stage INTEGER NOT NULL, state TEXT NOT NULL, reason TEXT, message_id TEXT NOT NULL UNIQUE,
+  eml_path TEXT, eml_sha256 TEXT, eml_size INTEGER, attempts INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL, first_attempt_at TEXT, next_attempt_at TEXT, updated_at TEXT NOT NULL,
+  last_reply TEXT, queue_id TEXT, accepted_at TEXT, delivered_at TEXT, read_at TEXT);
+CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries(state, next_attempt_at);
+CREATE INDEX IF NOT EXISTS deliveries_report ON deliveries(report_id);
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL,
+  file_id INTEGER, report_id INTEGER, delivery_id INTEGER, from_state TEXT, to_state TEXT, detail TEXT);
+CREATE INDEX IF NOT EXISTS events_report ON events(report_id);
+CREATE INDEX IF NOT EXISTS events_delivery ON events(delivery_id);
+CREATE INDEX IF NOT EXISTS events_at ON events(at);
+CREATE TRIGGER IF NOT EXISTS events_append_only_u BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_append_only_d BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+`;
+
+export const JOURNAL_FILE = 'journal.sqlite';
+
+/** Who did it, for the event trail: the OS user, and the command. */
+export function defaultActor(command = 'labmss'): string {
+  let user = 'unknown';
+  try { user = userInfo().username; } catch { /* no passwd entry in some containers */ }
+  return `${user} (${command})`;
+}
+
+export class Journal {
+  readonly db: Database.Database;
+  readonly instanceId: string;
+  actor: string;
+  private clock: () => Date;
+
+  private constructor(db: Database.Database, actor: string, clock: () => Date) {
+    this.db = db;
+    this.actor = actor;
+    this.clock = clock;
+    this.instanceId = this.metaValue('instance') ?? this.initInstance();
+  }
+
+  /** Opens (creating if needed) the journal of a state directory. `readonly` for status/log while a daemon runs. */
+  static open(stateDir: string, opts: { actor?: string; readonly?: boolean; clock?: () => Date } = {}): Journal {
+    const db = new Database(join(stateDir, JOURNAL_FILE), { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+    if (!opts.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.exec(SCHEMA);
+    }
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    return new Journal(db, opts.actor ?? defaultActor(), opts.clock ?? (() => new Date()));
+  }
+
+  close(): void { this.db.close(); }
+
+  now(): string { return this.clock().toISOString(); }
+
+  private metaValue(key: string): string | undefined {
+    try {
+      return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    } catch { return undefined; }
+  }
+
+  private initInstance(): string {
+    // New per state directory, so Message-IDs never collide if a lab starts over with a fresh journal.
+    const id = randomBytes(6).toString('hex');
+    this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('instance', id);
+    return this.metaValue('instance')!;
+  }
+
+  tx<T>(fn: () => T): T { return this.db.transaction(fn)(); }
+
+  event(kind: string, refs: EventRefs, detail?: string, states?: { from?: string | null; to?: string | null }): void {
+    this.db.prepare(`INSERT INTO events (at, actor, kind, file_id, report_id, delivery_id, from_state, to_state, detail)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(this.now(), this.actor, kind, refs.file ?? null, refs.report ?? null,
+      refs.delivery ?? null, states?.from ?? null, states?.to ?? null, detail ?? null);
+  }
+
+  // ── files ────────────────────────────────────────────────────────────────────
+  addFile(f: { name: string; sha256: string; size: number; spoolPath: string }): number {
+    return this.tx(() => {
+      const id = Number(this.db.prepare(`INSERT INTO files (name, sha256, size, state, spool_path, claimed_at)
+        VALUES (?, ?, ?, 'claimed', ?, ?)`).run(f.name, f.sha256, f.size, f.spoolPath, this.now()).lastInsertRowid);
+      this.event('claimed', { file: id }, `${f.name} (${f.size} bytes, sha256 ${f.sha256.slice(0, 12)}…)`, { to: 'claimed' });
+      return id;
+    });
+  }
+
+  file(id: number): FileRow | undefined {
+    return this.db.prepare('SELECT * FROM files WHERE id = ?').get(id) as FileRow | undefined;
+  }
+
+  fileBySpoolPath(path: string): FileRow | undefined {
+    return this.db.prepare('SELECT * FROM files WHERE spool_path = ?').get(path) as FileRow | undefined;
+  }
+
+  /** An earlier file with the same bytes that was processed (not quarantined): the same bytes are never sent twice. */
+  processedFileWithHash(sha256: string, exceptId: number): FileRow | undefined {
+    return this.db.prepare(`SELECT * FROM files WHERE sha256 = ? AND id <> ? AND state = 'done' ORDER BY id LIMIT 1`)
+      .get(sha256, exceptId) as FileRow | undefined;
+  }
+
+  filesInState(state: FileState): FileRow[] {
+    return this.db.prepare('SELECT * FROM files WHERE state = ? ORDER BY id').all(state) as FileRow[];
+  }
+
+  finishFile(id: number, state: Exclude<FileState, 'claimed'>, patch: { format?: string; error?: string; warnings?: unknown[]; spoolPath?: string }, detail?: string): void {
+    const prev = this.file(id);
+    this.db.prepare(`UPDATE files SET state = ?, finished_at = ?, format = COALESCE(?, format), error = ?, warnings = ?,
+      spool_path = COALESCE(?, spool_path) WHERE id = ?`).run(state, this.now(), patch.format ?? null, patch.error ?? null,
+      patch.warnings?.length ? JSON.stringify(patch.warnings) : null, patch.spoolPath ?? null, id);
+    this.event(state === 'done' ? 'parsed' : state, { file: id }, detail, { from: prev?.state, to: state });
+  }
+
+  // ── reports ──────────────────────────────────────────────────────────────────
+  /** The latest version of an order (setId), to number the next one. */
+  latestVersion(setId: string): { version: number; document_id: string } | undefined {
+    return this.db.prepare('SELECT version, document_id FROM reports WHERE set_id = ? ORDER BY version DESC LIMIT 1')
+      .get(setId) as { version: number; document_id: string } | undefined;
+  }
+
+  addReport(r: Omit<ReportRow, 'id' | 'created_at'>): number {
+    const id = Number(this.db.prepare(`INSERT INTO reports (file_id, idx, set_id, version, document_id, status, dossier, stage, json, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(r.file_id, r.idx, r.set_id, r.version, r.document_id, r.status, r.dossier,
+      r.stage, r.json, this.now()).lastInsertRowid);
+    this.event('report', { file: r.file_id, report: id }, `dossier ${r.dossier ?? '?'} version ${r.version} (${r.status}), stage ${r.stage}`);
+    return id;
+  }
+
+  report(id: number): ReportRow | undefined {
+    return this.db.prepare('SELECT * FROM reports WHERE id = ?').get(id) as ReportRow | undefined;
+  }
+
+  reportsSince(since?: string): ReportRow[] {
+    return this.db.prepare('SELECT * FROM reports WHERE created_at >= ? ORDER BY id').all(since ?? '') as ReportRow[];
+  }
+
+  // ── deliveries ───────────────────────────────────────────────────────────────
+  addDelivery(d: { reportId: number; recipient: string; role: string; stage: number; state: 'pending' | 'held'; reason?: string;
+    messageIdFor: (id: number) => string; emlPath?: string; emlSha256?: string; emlSize?: number }): number {
+    const now = this.now();
+    const info = this.db.prepare(`INSERT INTO deliveries (report_id, recipient, role, stage, state, reason, message_id,
+      eml_path, eml_sha256, eml_size, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(d.reportId, d.recipient, d.role, d.stage, d.state, d.reason ?? null, `pending-${randomBytes(8).toString('hex')}`,
+        d.emlPath ?? null, d.emlSha256 ?? null, d.emlSize ?? null, now, now);
+    const id = Number(info.lastInsertRowid);
+    this.db.prepare('UPDATE deliveries SET message_id = ? WHERE id = ?').run(d.messageIdFor(id), id);
+    this.event('delivery', { report: d.reportId, delivery: id }, `${d.role} ${d.recipient}${d.reason ? `: ${d.reason}` : ''}`, { to: d.state });
+    return id;
+  }
+
+  delivery(id: number): DeliveryRow | undefined {
+    return this.db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
+  }
+
+  deliveryByMessageId(messageId: string): DeliveryRow | undefined {
+    return this.db.prepare('SELECT * FROM deliveries WHERE message_id = ?').get(messageId) as DeliveryRow | undefined;
+  }
+
+  deliveriesOfReport(reportId: number): DeliveryRow[] {
+    return this.db.prepare('SELECT * FROM deliveries WHERE report_id = ? ORDER BY id').all(reportId) as DeliveryRow[];
+  }
+
+  /** Deliveries to hand to the transport now: pending ones, deferred ones whose time has come, and ones caught `sending` by a crash. */
+  dueDeliveries(nowIso: string, includeSending: boolean): DeliveryRow[] {
+    return this.db.prepare(`SELECT * FROM deliveries WHERE state = 'pending' OR (state = 'deferred' AND next_attempt_at <= ?)
+      ${includeSending ? `OR state = 'sending'` : ''} ORDER BY id`).all(nowIso) as DeliveryRow[];
+  }
+
+  /** Changes a delivery's state with its event in one transaction; refuses when the state is not what the caller saw. */
+  transition(id: number, from: DeliveryState | DeliveryState[], to: DeliveryState, patch: Partial<DeliveryRow> = {}, detail?: string): boolean {
+    return this.tx(() => {
+      const row = this.delivery(id);
+      const allowed = Array.isArray(from) ? from : [from];
+      if (!row || !allowed.includes(row.state)) return false;
+      const fields = { ...patch, state: to, updated_at: this.now() } as Record<string, unknown>;
+      const keys = Object.keys(fields);
+      this.db.prepare(`UPDATE deliveries SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`)
+        .run(...keys.map((k) => fields[k] ?? null), id);
+      this.event(to, { report: row.report_id, delivery: id }, detail, { from: row.state, to });
+      return true;
+    });
+  }
+
+  // ── reading ──────────────────────────────────────────────────────────────────
+  countsByState(): Record<string, number> {
+    const rows = this.db.prepare('SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state').all() as { state: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  }
+
+  deliveriesInStates(states: DeliveryState[]): DeliveryRow[] {
+    return this.db.prepare(`SELECT * FROM deliveries WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY id`)
+      .all(...states) as DeliveryRow[];
+  }
+
+  events(filter: { report?: number; delivery?: number; file?: number; since?: string; limit?: number }): EventRow[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.report !== undefined) {
+      where.push('(report_id = ? OR delivery_id IN (SELECT id FROM deliveries WHERE report_id = ?) OR file_id = (SELECT file_id FROM reports WHERE id = ?))');
+      args.push(filter.report, filter.report, filter.report);
+    }
+    if (filter.delivery !== undefined) { where.push('delivery_id = ?'); args.push(filter.delivery); }
+    if (filter.file !== undefined) { where.push('file_id = ?'); args.push(filter.file); }
+    if (filter.since !== undefined) { where.push('at >= ?'); args.push(filter.since); }
+    const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${filter.limit ? `DESC LIMIT ${Math.floor(filter.limit)}` : ''}`;
+    const rows = this.db.prepare(sql).all(...args) as EventRow[];
+    return filter.limit ? rows.reverse() : rows;
+  }
+}

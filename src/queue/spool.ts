@@ -1,0 +1,148 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, writeSync, existsSync, chmodSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+
+/**
+ * The spool: files on disk next to the journal. Everything is written to a temporary name, fsynced and
+ * renamed, so a crash leaves either the old state or the new one, never half a file. Files are 0600 and
+ * folders 0700: they hold patients' results.
+ */
+
+export interface SpoolLayout {
+  root: string;
+  /** Claimed input files, while they are processed. */
+  incoming: string;
+  /** Input files once processed (kept: the original bytes are part of the proof). */
+  done: string;
+  /** Files that could not be used, each with NAME.error.txt. */
+  quarantine: string;
+  /** Rendered documents, one folder per report. */
+  reports: string;
+  /** The exact .eml of each delivery. */
+  mail: string;
+}
+
+export function spoolLayout(stateDir: string): SpoolLayout {
+  return {
+    root: stateDir,
+    incoming: join(stateDir, 'incoming'),
+    done: join(stateDir, 'done'),
+    quarantine: join(stateDir, 'quarantine'),
+    reports: join(stateDir, 'reports'),
+    mail: join(stateDir, 'mail'),
+  };
+}
+
+export function ensureSpool(layout: SpoolLayout): void {
+  for (const dir of [layout.root, layout.incoming, layout.done, layout.quarantine, layout.reports, layout.mail]) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try { fsyncSync(fd); } finally { closeSync(fd); }
+  } catch { /* some filesystems refuse fsync on directories; the rename is still atomic */ }
+}
+
+/** Writes bytes to `path` atomically (temp name in the same folder, fsync, rename, fsync folder), mode 0600. */
+export function writeAtomic(path: string, data: Buffer | string): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  fsyncDir(dir);
+}
+
+/** A name in `dir` that does not exist yet: `name`, else `name.1`, `name.2`… (never overwrite evidence). */
+export function freeName(dir: string, name: string): string {
+  let candidate = name;
+  for (let i = 1; existsSync(join(dir, candidate)); i++) candidate = `${name}.${i}`;
+  return join(dir, candidate);
+}
+
+/**
+ * Claims a file from the export folder by an atomic rename into the spool: afterwards it is in exactly
+ * one of the two places. Returns the new path, or undefined when another process claimed it first.
+ */
+export function claim(exportPath: string, layout: SpoolLayout, stamp: string): string | undefined {
+  const target = freeName(layout.incoming, `${stamp}-${basename(exportPath)}`);
+  try {
+    renameSync(exportPath, target);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EXDEV') {
+      throw new Error(`cannot claim ${exportPath}: the export folder and the state directory must be on the same filesystem (atomic rename)`);
+    }
+    throw err;
+  }
+  try { chmodSync(target, 0o600); } catch { /* the LIS may own the file; the folder is 0700 anyway */ }
+  fsyncDir(layout.incoming);
+  return target;
+}
+
+/** Moves a spooled file to another spool folder (done, quarantine) atomically; returns the new path. */
+export function moveTo(path: string, dir: string, name = basename(path)): string {
+  const target = freeName(dir, name);
+  renameSync(path, target);
+  fsyncDir(dir);
+  return target;
+}
+
+/** Quarantines a spooled input: the original bytes untouched, plus NAME.error.txt with the reason. */
+export function quarantine(path: string, layout: SpoolLayout, originalName: string, reason: string): string {
+  const target = moveTo(path, layout.quarantine, originalName);
+  writeAtomic(`${target}.error.txt`, `${reason}\n`);
+  return target;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export interface Candidate { path: string; name: string; size: number; mtimeMs: number }
+
+/** Files of the export folder that may be claimed: regular files, not ignored names, not modified too recently. */
+export function listExport(dir: string, opts: { ignore: string[]; settleMs: number; now: number }): Candidate[] {
+  let names: string[];
+  try { names = readdirSync(dir); } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`export folder ${dir} does not exist: create it or fix paths.export`);
+    throw err;
+  }
+  const ignored = globMatcher(opts.ignore);
+  const out: Candidate[] = [];
+  for (const name of names.sort()) {
+    if (ignored(name)) continue;
+    const path = join(dir, name);
+    let st;
+    try { st = statSync(path); } catch { continue; }
+    if (!st.isFile()) continue;
+    if (opts.now - st.mtimeMs < opts.settleMs) continue;
+    out.push({ path, name, size: st.size, mtimeMs: st.mtimeMs });
+  }
+  return out;
+}
+
+/** Simple file-name globs (`*`, `?`), enough for temp-name conventions like `*.tmp`, `~*`, `.*`. */
+export function globMatcher(globs: string[]): (name: string) => boolean {
+  const res = globs.map((g) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`));
+  return (name) => res.some((r) => r.test(name));
+}

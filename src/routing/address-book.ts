@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+
+/** The lab's own address book: LIS practitioner code, RPPS or ADELI → MSSanté address. It wins over the directory. */
+export interface AddressBookEntry { code?: string; rpps?: string; adeli?: string; address: string; name?: string }
+
+export class AddressBook {
+  private readonly byKey = new Map<string, AddressBookEntry>();
+  constructor(readonly entries: AddressBookEntry[] = []) {
+    for (const e of entries) {
+      for (const k of [e.code && `code:${e.code.toUpperCase()}`, e.rpps && `rpps:${e.rpps}`, e.adeli && `adeli:${e.adeli}`]) {
+        if (k && !this.byKey.has(k)) this.byKey.set(k, e);
+      }
+    }
+  }
+
+  find(p: { code?: string; rpps?: string; adeli?: string }): AddressBookEntry | undefined {
+    return (p.rpps && this.byKey.get(`rpps:${p.rpps}`))
+      || (p.adeli && this.byKey.get(`adeli:${p.adeli}`))
+      || (p.code && this.byKey.get(`code:${p.code.toUpperCase()}`))
+      || undefined;
+  }
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** Reads a CSV (header `code,rpps,adeli,address,name`, `,` or `;`) or JSON (array of entries) address book. */
+export function parseAddressBook(text: string, file: string): AddressBook {
+  const entries: AddressBookEntry[] = [];
+  const fail = (line: number, msg: string) => { throw new Error(`${file}:${line}: ${msg}`); };
+  const trimmed = text.replace(/^\uFEFF/, '').trim();
+  if (trimmed.startsWith('[')) {
+    let rows: unknown;
+    try { rows = JSON.parse(trimmed); } catch (err) { fail(1, `not valid JSON: ${(err as Error).message}`); }
+    (rows as unknown[]).forEach((row, i) => {
+      const e = row as AddressBookEntry;
+      if (!e || typeof e.address !== 'string' || !EMAIL.test(e.address)) fail(1, `entry ${i}: "address" must be an email address`);
+      if (!e.code && !e.rpps && !e.adeli) fail(1, `entry ${i}: needs "code", "rpps" or "adeli"`);
+      entries.push({ ...e });
+    });
+    return new AddressBook(entries);
+  }
+  const lines = trimmed.split(/\r?\n/);
+  const sep = (lines[0] ?? '').includes(';') ? ';' : ',';
+  const header = (lines[0] ?? '').split(sep).map((h) => h.trim().toLowerCase());
+  const col = (name: string) => header.indexOf(name);
+  if (col('address') < 0) fail(1, 'header must name an "address" column (and "code", "rpps" or "adeli")');
+  lines.slice(1).forEach((line, i) => {
+    if (!line.trim() || line.startsWith('#')) return;
+    const cells = line.split(sep).map((c) => c.trim());
+    const get = (name: string) => (col(name) >= 0 && cells[col(name)] ? cells[col(name)] : undefined);
+    const address = get('address');
+    if (!address || !EMAIL.test(address)) fail(i + 2, `"address" must be an email address, got "${address ?? ''}"`);
+    const e: AddressBookEntry = { address: address! };
+    for (const k of ['code', 'rpps', 'adeli', 'name'] as const) { const v = get(k); if (v) e[k] = v; }
+    if (!e.code && !e.rpps && !e.adeli) fail(i + 2, 'needs a code, rpps or adeli');
+    entries.push(e);
+  });
+  return new AddressBook(entries);
+}
+
+export function loadAddressBook(file: string | undefined): AddressBook {
+  if (!file) return new AddressBook();
+  return parseAddressBook(readFileSync(file, 'utf8'), file);
+}
