@@ -1,6 +1,402 @@
+import type { Address, Attachment, Battery, Chapter, LabReport, Patient, Practitioner, Result, Value } from '../model/labreport.types.js';
+import { RecordReader, preview, unescapeHprim, type Delimiters, type HprimRecord } from './hprim-records.js';
+import { sectionLabel } from './hprim-sections.js';
+import { Warnings, decodeHprim, resultStatus } from './hprim-text.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
+import { parseFlag, parseRange, parseTimestamp, parseValue } from './values.js';
 
-// Placeholder until the parser lands (issue 3).
-export function parseHprimSante(_bytes: Buffer, opts: ParseOptions): ParseResult {
-  throw new InputError({ file: opts.file }, 'hprim-sante parser not written yet');
+/**
+ * HPRIM Santé 2.x (H/P/OBR/OBX/C/A/L) → one LabReport per patient and request. Field numbers in
+ * messages are HPRIM's (`OBX 10.6` = the value), so a technician can find them in the spec.
+ */
+
+const CHAPTER: Record<string, number> = { H: 7, P: 8, OBR: 9, OBX: 10, C: 12, L: 14 };
+
+type ReportStatus = LabReport['status'];
+
+interface PatientCtx { patient: Patient; line: number; comments: string[] }
+interface ReportCtx {
+  report: LabReport;
+  patient: PatientCtx;
+  chapters: Map<string, Chapter>;
+  batteries: Map<string, Battery>;
+  statuses: (ReportStatus | undefined)[];
+  /** Comments of OBRs that had no battery to carry them. */
+  orphanComments: string[];
+}
+interface ObrCtx {
+  ctx: ReportCtx;
+  line: number;
+  tests: { code: string; label: string }[];
+  section: string;
+  comments: string[];
+  firstBattery?: Battery;
+}
+
+class SanteParser {
+  private d!: Delimiters;
+  private header: { lab?: LabReport['lab']; sender?: string; messageId?: string } = {};
+  private patient: PatientCtx | undefined;
+  private patientIndex = 0;
+  private obr: ObrCtx | undefined;
+  private readonly obrs: ObrCtx[] = [];
+  private commentTarget: string[] | undefined;
+  private readonly reports = new Map<string, ReportCtx>();
+  private sawL = false;
+  private holds = 0;
+
+  constructor(private readonly opts: ParseOptions, private readonly w: Warnings, private readonly charset: string) {}
+
+  add(rec: HprimRecord, d: Delimiters): void {
+    this.d = d;
+    if (this.sawL && rec.type !== 'H') this.w.add({ line: rec.line, field: rec.type }, 'record after the L (end) record');
+    switch (rec.type) {
+      case 'H': return this.onHeader(rec);
+      case 'P': return this.onPatient(rec);
+      case 'OBR': return this.onRequest(rec);
+      case 'OBX': return this.onResult(rec);
+      case 'C': return this.onComment(rec);
+      case 'L': this.sawL = true; return;
+      default: this.w.add({ line: rec.line, field: rec.type }, `record type ${preview(rec.type)} ignored (not used for results)`);
+    }
+  }
+
+  // ---- field access ----
+
+  private where(rec: HprimRecord, n: number) {
+    return { line: rec.line, field: `${rec.type} ${CHAPTER[rec.type] ?? '?'}.${n}` };
+  }
+
+  /** Field n (HPRIM numbering); `""` (explicit null) reads as empty with a warning. */
+  private f(rec: HprimRecord, n: number): string {
+    const v = rec.fields[n - 1] ?? '';
+    if (v === '""') { this.w.add(this.where(rec, n), 'explicit null ("") read as empty'); return ''; }
+    return v;
+  }
+
+  private comps(text: string): string[] {
+    return text.split(this.d.component).map((c) => (c === '""' ? '' : c));
+  }
+
+  private reps(text: string): string[] {
+    return text === '' ? [] : text.split(this.d.repetition);
+  }
+
+  private txt(text: string): string {
+    return unescapeHprim(text, this.d).trim();
+  }
+
+  private time(rec: HprimRecord, n: number, text = this.f(rec, n)): string | undefined {
+    if (text.trim() === '') return undefined;
+    const t = parseTimestamp(text);
+    if (t === undefined) this.w.add(this.where(rec, n), `not a timestamp (YYYYMMDD[HHMM[SS]]): ${preview(text)}; left out`);
+    return t;
+  }
+
+  private practitioner(text: string): Practitioner | undefined {
+    const [code = '', name = ''] = this.comps(text).map((c) => this.txt(c));
+    if (!code && !name) return undefined;
+    const p: Practitioner = {};
+    if (code) p.code = code;
+    if (name) p.name = name;
+    return p;
+  }
+
+  // ---- records ----
+
+  private onHeader(rec: HprimRecord): void {
+    const sender = this.f(rec, 5);
+    const [code = '', name = ''] = this.comps(sender).map((c) => this.txt(c));
+    const messageId = this.txt(this.f(rec, 3));
+    this.header = {};
+    if (code || name) {
+      this.header.lab = { name: name || code };
+      if (code) this.header.lab.code = code;
+      this.header.sender = this.txt(sender);
+    }
+    if (messageId) this.header.messageId = messageId;
+    const type = this.txt(this.f(rec, 7));
+    if (type && type !== 'ORU') this.w.add(this.where(rec, 7), `message type ${preview(type)} is not ORU (results); read as results anyway`);
+  }
+
+  private onPatient(rec: HprimRecord): void {
+    const [family = '', ...given] = this.comps(this.f(rec, 6)).map((c) => this.txt(c));
+    if (!family) throw new InputError({ file: this.opts.file, ...this.where(rec, 6) }, 'patient without a family name: no patient identity');
+    const patient: Patient = { ids: {}, familyName: family };
+    const requesterId = this.txt(this.comps(this.f(rec, 3))[0] ?? '');
+    const ipp = this.txt(this.comps(this.f(rec, 4))[0] ?? '');
+    if (requesterId) patient.ids.requesterId = requesterId;
+    if (ipp) patient.ids.ipp = ipp;
+    const givenNames = given.slice(0, 2).filter(Boolean);
+    if (givenNames.length) patient.givenNames = givenNames;
+    const birthName = this.txt(this.f(rec, 7));
+    if (birthName) patient.birthFamilyName = birthName;
+    const dob = this.time(rec, 8);
+    if (dob) patient.birthDate = dob;
+    else if (this.f(rec, 8).trim() === '') this.w.add(this.where(rec, 8), 'no date of birth');
+    const sex = this.txt(this.f(rec, 9)).toUpperCase();
+    if (sex === 'M' || sex === 'F' || sex === 'U') patient.sex = sex;
+    else if (sex) this.w.add(this.where(rec, 9), `unknown sex code ${preview(sex)}; left out`);
+    const address = this.address(this.f(rec, 11));
+    if (address) patient.address = address;
+    const phone = this.txt(this.reps(this.f(rec, 13))[0] ?? '');
+    if (phone) patient.phone = phone;
+    this.patientIndex++;
+    this.patient = { patient, line: rec.line, comments: [] };
+    this.obr = undefined;
+    this.commentTarget = this.patient.comments;
+  }
+
+  private address(text: string): Address | undefined {
+    const [street = '', street2 = '', city = '', , zip = '', country = ''] = this.comps(text).map((c) => this.txt(c));
+    const a: Address = {};
+    const lines = [street, street2].filter(Boolean);
+    if (lines.length) a.lines = lines;
+    if (zip) a.postalCode = zip;
+    if (city) a.city = city;
+    if (country) a.country = country;
+    return Object.keys(a).length ? a : undefined;
+  }
+
+  private onRequest(rec: HprimRecord): void {
+    if (!this.patient) throw new InputError({ file: this.opts.file, line: rec.line, field: 'OBR' }, 'request (OBR) before any patient (P): no patient identity');
+    const placer = this.comps(this.f(rec, 3)).map((c) => this.txt(c));
+    const filler = this.comps(this.f(rec, 4)).map((c) => this.txt(c));
+    const placerId = placer[0] ?? '';
+    // 9.4 is `request id~number`; some LIS fill only the second component.
+    const fillerId = filler.find(Boolean) ?? '';
+    const key = `${this.patientIndex}\u0000${fillerId || placerId || `#${rec.line}`}`;
+    let ctx = this.reports.get(key);
+    if (!ctx) {
+      ctx = this.newReport(rec, placerId, fillerId);
+      this.reports.set(key, ctx);
+    }
+    ctx.statuses.push(this.reportStatus(rec));
+    const tests = this.reps(this.f(rec, 5)).map((r) => {
+      const [code = '', label = ''] = this.comps(r).map((c) => this.txt(c));
+      return { code, label: label || code };
+    }).filter((t) => t.code || t.label);
+    this.obr = { ctx, line: rec.line, tests, section: this.txt(this.comps(this.f(rec, 25))[0] ?? ''), comments: [] };
+    this.obrs.push(this.obr);
+    this.commentTarget = this.obr.comments;
+  }
+
+  private newReport(rec: HprimRecord, placerId: string, fillerId: string): ReportCtx {
+    const p = this.patient!;
+    const report: LabReport = {
+      source: { format: 'hprim-sante', file: this.opts.file, line: p.line, charset: this.charset },
+      patient: structuredClone(p.patient),
+      request: {},
+      status: 'final',
+      chapters: [],
+    };
+    if (this.header.sender) report.source!.sender = this.header.sender;
+    if (this.header.messageId) report.source!.messageId = this.header.messageId;
+    if (this.header.lab) report.lab = { ...this.header.lab };
+    const req = report.request;
+    if (placerId) req.placerId = placerId;
+    if (fillerId) req.fillerId = fillerId;
+    if (!placerId && !fillerId) this.w.add(this.where(rec, 4), 'request without an id (OBR 9.3 and 9.4 empty)');
+    const collected = this.reps(this.f(rec, 8))[0];
+    const times: [keyof typeof req & ('prescribedAt' | 'collectedAt' | 'receivedAt' | 'reportedAt'), number, string | undefined][] = [
+      ['prescribedAt', 7, undefined], ['collectedAt', 8, collected], ['receivedAt', 15, undefined], ['reportedAt', 23, undefined],
+    ];
+    for (const [name, n, text] of times) {
+      const t = this.time(rec, n, text ?? this.f(rec, n));
+      if (t) req[name] = t;
+    }
+    const priority = this.txt(this.f(rec, 6));
+    if (priority) req.priority = priority;
+    const prescriber = this.practitioner(this.reps(this.f(rec, 17))[0] ?? '');
+    if (prescriber) {
+      const phone = this.txt(this.reps(this.f(rec, 18))[0] ?? '');
+      if (phone) prescriber.phone = phone;
+      report.prescriber = prescriber;
+    } else {
+      this.w.add(this.where(rec, 17), 'no prescriber');
+    }
+    const copies = this.reps(this.f(rec, 29)).map((r) => this.practitioner(r)).filter((p): p is Practitioner => !!p);
+    if (copies.length) report.copiesTo = copies;
+    const validator = this.practitioner(this.f(rec, 33));
+    if (validator) report.validator = validator;
+    return { report, patient: p, chapters: new Map(), batteries: new Map(), statuses: [], orphanComments: [] };
+  }
+
+  private reportStatus(rec: HprimRecord): ReportStatus | undefined {
+    const s = this.txt(this.f(rec, 26)).toUpperCase();
+    switch (s) {
+      case 'F': return 'final';
+      case 'C': return 'corrected';
+      case 'X': case 'D': return 'cancelled';
+      case 'P': case 'I': case 'A': case 'R': case 'S': case 'O': return 'partial';
+      case '': this.w.add(this.where(rec, 26), 'no report status; taken from the result statuses'); return undefined;
+      default: this.w.add(this.where(rec, 26), `unknown report status ${preview(s)}; taken from the result statuses`); return undefined;
+    }
+  }
+
+  private onResult(rec: HprimRecord): void {
+    const obr = this.obr;
+    if (!obr) throw new InputError({ file: this.opts.file, line: rec.line, field: 'OBX' }, 'result (OBX) outside a request (OBR)');
+    if (rec.fields.length < 4) throw new InputError({ file: this.opts.file, ...this.where(rec, 4) }, 'result record cut short: no test field');
+    const type = this.txt(this.f(rec, 3)).toUpperCase();
+    const [code = '', label = ''] = this.comps(this.f(rec, 4)).map((c) => this.txt(c));
+    if (!code && !label) throw new InputError({ file: this.opts.file, ...this.where(rec, 4) }, 'result without a test code');
+    const rawValue = this.f(rec, 6);
+    if (type === 'FIC') { this.attach(rec, obr, rawValue); this.commentTarget = undefined; return; }
+    const result: Result = { code: code || label, label: label || code, value: this.value(rec, type, rawValue) };
+    const subId = this.txt(this.f(rec, 5));
+    if (subId) result.subId = subId;
+    const unit = this.txt(this.f(rec, 7));
+    if (unit) result.unit = unit;
+    const range = parseRange(unescapeHprim(this.f(rec, 8), this.d));
+    if (range) result.range = range;
+    const flagText = this.reps(this.f(rec, 9))[0] ?? '';
+    const flag = parseFlag(flagText);
+    if (flag) result.flag = flag;
+    else if (flagText.trim()) this.w.add(this.where(rec, 9), `unknown flag ${preview(flagText)}; left out`);
+    const statusText = this.f(rec, 12);
+    const status = resultStatus(statusText);
+    if (status) result.status = status;
+    else if (statusText.trim()) this.w.add(this.where(rec, 12), `unknown result status ${preview(statusText)}; left out`);
+    if (result.value.kind === 'none' && statusText.trim().toUpperCase() === 'I') result.value.reason = 'en cours';
+    const observed = this.time(rec, 15);
+    if (observed) result.observedAt = observed;
+    const producer = this.comps(this.f(rec, 16)).map((c) => this.txt(c));
+    this.battery(obr, producer[0] || obr.section, producer[2] ?? '').results.push(result);
+    result.comments = [];
+    this.commentTarget = result.comments;
+  }
+
+  private value(rec: HprimRecord, type: string, raw: string): Value {
+    const reps = this.reps(raw).map((r) => unescapeHprim(r, this.d));
+    if (reps.every((r) => r.trim() === '')) return { kind: 'none' };
+    switch (type) {
+      case 'TX': case 'FT': return { kind: 'text', text: reps.map((r) => r.replace(/\s+$/, '')).join('\n').trim() };
+      case 'CE': case 'CWE': {
+        const [code = '', label = '', system = ''] = this.comps(raw).map((c) => this.txt(c));
+        if (!code) return label ? { kind: 'text', text: label } : { kind: 'none' };
+        const v: Value = { kind: 'coded', code };
+        if (label) v.label = label;
+        if (system) v.system = system;
+        return v;
+      }
+    }
+    if (reps.length > 1) {
+      this.w.add(this.where(rec, 6), `${reps.length} repeated values in a ${type || 'untyped'} result; kept as text, one per line`);
+      return { kind: 'text', text: reps.map((r) => r.trim()).join('\n') };
+    }
+    const v = parseValue(reps[0]!);
+    if (type === 'NM' && v.kind !== 'numeric') this.w.add(this.where(rec, 6), `NM result is not a number: ${preview(reps[0]!)}; kept as text`);
+    else if (!['NM', 'ST', 'SN', 'DT', 'TS', 'TN', 'ID', 'IS', 'PN', 'AD', 'CK', 'GC', ''].includes(type)) {
+      this.w.add(this.where(rec, 3), `unknown value type ${preview(type)}; value kept as written`);
+    }
+    return v;
+  }
+
+  /** FIC: the value names a file sent beside this one (`ACROBAT\X.PDF`, `prog~name~type`). */
+  private attach(rec: HprimRecord, obr: ObrCtx, raw: string): void {
+    const comps = this.comps(raw).map((c) => this.txt(c));
+    const named = comps.length > 1 ? comps[1]! : comps[0]!;
+    const filename = named.split(/[\\/]/).pop() ?? '';
+    const report = obr.ctx.report;
+    if (!filename) throw new InputError({ file: this.opts.file, ...this.where(rec, 6) }, 'file reference (FIC) without a file name');
+    const bytes = this.opts.companion?.(filename);
+    if (!bytes) {
+      this.holds++;
+      this.w.add(this.where(rec, 6), `HOLD: the report refers to the file ${preview(filename)} (OBX FIC), which is not beside the input`);
+      return;
+    }
+    const ext = filename.toLowerCase().split('.').pop() ?? '';
+    const contentType = ext === 'pdf' ? 'application/pdf' : ext === 'txt' ? 'text/plain' : ext === 'rtf' ? 'application/rtf' : ext === 'html' || ext === 'htm' ? 'text/html' : 'application/octet-stream';
+    const a: Attachment = { filename, contentType, base64: bytes.toString('base64'), role: ext === 'pdf' ? 'report-pdf' : 'other' };
+    (report.attachments ??= []).push(a);
+  }
+
+  private battery(obr: ObrCtx, section: string, testCode: string): Battery {
+    const ctx = obr.ctx;
+    const chapterKey = section || '';
+    let chapter = ctx.chapters.get(chapterKey);
+    if (!chapter) {
+      chapter = { label: section ? sectionLabel(section) : 'Résultats', batteries: [] };
+      if (section) chapter.code = section;
+      ctx.chapters.set(chapterKey, chapter);
+      ctx.report.chapters.push(chapter);
+    }
+    // The producer field names the requested test a result belongs to; otherwise a single test is unambiguous.
+    const test = obr.tests.find((t) => t.code && t.code === testCode) ?? (obr.tests.length === 1 ? obr.tests[0] : undefined);
+    const label = test ? test.label : obr.tests.map((t) => t.label).join(', ') || 'Résultats';
+    const key = `${chapterKey}\u0000${test?.code ?? label}\u0000${obr.line}`;
+    let battery = ctx.batteries.get(key);
+    if (!battery) {
+      battery = { label, results: [] };
+      if (test?.code) battery.code = test.code;
+      ctx.batteries.set(key, battery);
+      chapter.batteries.push(battery);
+      obr.firstBattery ??= battery;
+    }
+    return battery;
+  }
+
+  private onComment(rec: HprimRecord): void {
+    const text = this.reps(this.f(rec, 4)).map((r) => unescapeHprim(r, this.d).replace(/\s+$/, '')).join('\n');
+    if (!this.commentTarget) {
+      this.w.add({ line: rec.line, field: 'C' }, 'comment with no patient, request or result before it; ignored');
+      return;
+    }
+    if (text.trim()) this.commentTarget.push(text);
+  }
+
+  // ---- end ----
+
+  finish(reader: RecordReader, lastLine: number): LabReport[] {
+    if (!this.sawL) {
+      if (!reader.lastTerminated) {
+        throw new InputError({ file: this.opts.file, line: lastLine, field: 'L' },
+          'file cut short: no L (end) record and the last record has no line end; it may have been copied while being written');
+      }
+      this.w.add({ line: lastLine, field: 'L' }, 'no L (end) record; every record is complete, so the file is read as is');
+    }
+    for (const obr of this.obrs) {
+      if (!obr.comments.length) continue;
+      if (obr.firstBattery) (obr.firstBattery.comments ??= []).push(...obr.comments);
+      else obr.ctx.orphanComments.push(...obr.comments);
+    }
+    const out: LabReport[] = [];
+    for (const ctx of this.reports.values()) {
+      const r = ctx.report;
+      for (const ch of r.chapters) for (const b of ch.batteries) for (const res of b.results) if (!res.comments!.length) delete res.comments;
+      const comments = [...ctx.patient.comments, ...ctx.orphanComments];
+      if (comments.length) r.comments = comments;
+      r.status = this.combinedStatus(ctx);
+      if (!r.chapters.length && !r.attachments?.length && !this.holds) this.w.add({ line: r.source!.line, field: 'OBX' }, 'request with no result');
+      out.push(r);
+    }
+    if (!out.length) throw new InputError({ file: this.opts.file, line: lastLine }, 'no patient with a request (P and OBR) in the file: nothing to send');
+    return out;
+  }
+
+  private combinedStatus(ctx: ReportCtx): ReportStatus {
+    const given = ctx.statuses.filter((s): s is ReportStatus => !!s);
+    if (given.length === ctx.statuses.length) {
+      if (given.every((s) => s === 'cancelled')) return 'cancelled';
+      if (given.includes('partial')) return 'partial';
+      if (given.includes('corrected')) return 'corrected';
+      return given.includes('final') ? 'final' : 'cancelled';
+    }
+    const results = ctx.report.chapters.flatMap((c) => c.batteries.flatMap((b) => b.results));
+    if (results.some((r) => r.status === 'preliminary' || r.value.kind === 'none')) return 'partial';
+    if (results.some((r) => r.status === 'corrected')) return 'corrected';
+    return given.includes('partial') ? 'partial' : 'final';
+  }
+}
+
+export function parseHprimSante(bytes: Buffer, opts: ParseOptions): ParseResult {
+  const w = new Warnings(opts.file);
+  const { text, charset } = decodeHprim(bytes, opts, w);
+  const reader = new RecordReader(text, opts.file, w);
+  const parser = new SanteParser(opts, w, charset);
+  for (let rec = reader.next(); rec; rec = reader.next()) parser.add(rec, reader.delimiters!);
+  if (!reader.delimiters) throw new InputError({ file: opts.file, line: 1, field: 'H' }, 'empty file: no H record');
+  const reports = parser.finish(reader, Math.max(1, reader.physicalLine));
+  return { format: 'hprim-sante', charset, reports, warnings: w.done() };
 }
