@@ -1,0 +1,206 @@
+import type { FontName } from './pdfa.js';
+
+/**
+ * A small flow layout on top of pdfkit: text is wrapped here (not by pdfkit) so that every line's height
+ * is known before it is drawn; rows that do not fit move to the next page, where the page chrome and the
+ * current table header are drawn again. Nothing is ever drawn past the bottom margin.
+ */
+
+export const A4 = { width: 595.28, height: 841.89 };
+export const MARGIN = { left: 42, right: 42, top: 36, bottom: 48 };
+export const COLOR = { text: '#111111', muted: '#555555', rule: '#9aa3ad', band: '#e6eaef', head: '#f3f5f7' };
+
+export interface Para {
+  text: string;
+  font?: FontName;
+  size?: number;
+  color?: string;
+  align?: 'left' | 'right' | 'center';
+  /** Keep spaces and break anywhere (monospace text as the lab laid it out). */
+  pre?: boolean;
+}
+
+export interface Column {
+  width: number;
+  align?: 'left' | 'right' | 'center';
+}
+
+interface Line {
+  text: string;
+  font: FontName;
+  size: number;
+  color: string;
+  align: 'left' | 'right' | 'center';
+}
+
+const PAD_X = 3;
+const PAD_Y = 2.5;
+export const leading = (size: number) => size * 1.28;
+
+export class Layout {
+  readonly left = MARGIN.left;
+  readonly width = A4.width - MARGIN.left - MARGIN.right;
+  readonly bottom = A4.height - MARGIN.bottom;
+  y = MARGIN.top;
+  /** Drawn at the top of every page after the first (running header). */
+  private pageStart: (l: Layout) => void = () => {};
+  /** Drawn after the running header when a table continues on a new page. */
+  private continuation: ((l: Layout) => void) | undefined;
+
+  constructor(readonly doc: PDFKit.PDFDocument) {}
+
+  onPageStart(draw: (l: Layout) => void): void {
+    this.pageStart = draw;
+  }
+
+  /** Sets (or clears) what a page break in the current section repeats, e.g. the table header. */
+  repeat(draw: ((l: Layout) => void) | undefined): void {
+    this.continuation = draw;
+  }
+
+  firstPage(): void {
+    this.doc.addPage({ size: 'A4', margin: 0 });
+    this.y = MARGIN.top;
+  }
+
+  newPage(): void {
+    this.firstPage();
+    this.pageStart(this);
+    this.continuation?.(this);
+  }
+
+  /** Room left on this page. */
+  get room(): number {
+    return this.bottom - this.y;
+  }
+
+  /** Starts a new page unless `height` fits; true when it broke the page. */
+  ensure(height: number): boolean {
+    if (height <= this.room) return false;
+    this.newPage();
+    return true;
+  }
+
+  gap(h: number): void {
+    this.y = Math.min(this.y + h, this.bottom);
+  }
+
+  measure(text: string, font: FontName, size: number): number {
+    return this.doc.font(font).fontSize(size).widthOfString(text);
+  }
+
+  /** Greedy word wrap; a word wider than the box is cut between characters, never left to overflow. */
+  wrap(p: Para, width: number): string[] {
+    const font = p.font ?? 'regular';
+    const size = p.size ?? 9;
+    const out: string[] = [];
+    for (const hard of p.text.replace(/\r\n?/g, '\n').split('\n')) {
+      if (p.pre) {
+        this.cut(hard, font, size, width, out, true);
+        continue;
+      }
+      let line = '';
+      for (const word of hard.split(/[ \t]+/).filter(Boolean)) {
+        const candidate = line ? `${line} ${word}` : word;
+        if (this.measure(candidate, font, size) <= width) {
+          line = candidate;
+          continue;
+        }
+        if (line) out.push(line);
+        line = this.cut(word, font, size, width, out, false);
+      }
+      out.push(line);
+    }
+    return out;
+  }
+
+  /** Cuts `text` into pieces that fit; pushes all (pre) or all but the last, which it returns. */
+  private cut(text: string, font: FontName, size: number, width: number, out: string[], all: boolean): string {
+    let piece = '';
+    for (const ch of text) {
+      if (piece && this.measure(piece + ch, font, size) > width) {
+        out.push(piece);
+        piece = '';
+      }
+      piece += ch;
+    }
+    if (all) out.push(piece);
+    return all ? '' : piece;
+  }
+
+  private lines(p: Para, width: number): Line[] {
+    const base = { font: p.font ?? 'regular', size: p.size ?? 9, color: p.color ?? COLOR.text, align: p.align ?? 'left' } as const;
+    return this.wrap(p, width).map((text) => ({ ...base, text }));
+  }
+
+  private draw(line: Line, x: number, y: number, width: number): void {
+    if (!line.text) return;
+    const doc = this.doc.font(line.font).fontSize(line.size).fillColor(line.color);
+    let dx = 0;
+    if (line.align !== 'left') {
+      const w = doc.widthOfString(line.text);
+      dx = line.align === 'right' ? width - w : (width - w) / 2;
+    }
+    doc.text(line.text, x + dx, y, { lineBreak: false });
+  }
+
+  /** Paragraphs across the full width (or indented), page-breaking between lines. */
+  paragraphs(paras: Para[], indent = 0): void {
+    for (const p of paras) {
+      for (const line of this.lines(p, this.width - indent)) {
+        const h = leading(line.size);
+        this.ensure(h);
+        this.draw(line, this.left + indent, this.y, this.width - indent);
+        this.y += h;
+      }
+    }
+  }
+
+  private layRow(columns: Column[], cells: Para[][]) {
+    const laid = cells.map((paras, i) => {
+      const col = columns[i]!;
+      return paras.flatMap((p) => this.lines({ align: col.align, ...p }, col.width - 2 * PAD_X));
+    });
+    const count = Math.max(0, ...laid.map((ls) => ls.length));
+    const slices = Array.from({ length: count }, (_, k) => Math.max(...laid.map((ls) => (ls[k] ? leading(ls[k].size) : 0))));
+    return { laid, slices, height: slices.reduce((a, b) => a + b, 0) + 2 * PAD_Y };
+  }
+
+  /** The height `row` will take for these cells. */
+  rowHeight(columns: Column[], cells: Para[][]): number {
+    return this.layRow(columns, cells).height;
+  }
+
+  /**
+   * One table row: each cell holds paragraphs wrapped to its column. The row moves to the next page when
+   * it does not fit; a row taller than a whole page is drawn line by line across pages.
+   */
+  row(columns: Column[], cells: Para[][], opts: { fill?: string; ruleBelow?: boolean; tight?: boolean } = {}): void {
+    const { laid, slices, height } = this.layRow(columns, cells);
+    const pad = opts.tight ? 0.5 : PAD_Y;
+    if (height <= this.bottom - MARGIN.top - 80) this.ensure(height);
+    if (opts.fill) this.doc.rect(this.left, this.y, this.width, Math.min(height, this.room)).fill(opts.fill);
+    this.y += pad;
+    slices.forEach((h, k) => {
+      this.ensure(h);
+      let x = this.left;
+      columns.forEach((col, i) => {
+        const line = laid[i]?.[k];
+        if (line) this.draw(line, x + PAD_X, this.y, col.width - 2 * PAD_X);
+        x += col.width;
+      });
+      this.y += h;
+    });
+    this.y = Math.min(this.y + pad, this.bottom);
+    if (opts.ruleBelow) this.rule(COLOR.head, 0.5);
+  }
+
+  rule(color = COLOR.rule, width = 0.6): void {
+    this.doc.save().moveTo(this.left, this.y).lineTo(this.left + this.width, this.y).lineWidth(width).strokeColor(color).stroke().restore();
+  }
+
+  /** Text at a fixed place, outside the flow (page chrome). */
+  put(text: string, x: number, y: number, width: number, p: Omit<Para, 'text'> = {}): void {
+    for (const [i, line] of this.lines({ ...p, text }, width).entries()) this.draw(line, x, y + i * leading(line.size), width);
+  }
+}

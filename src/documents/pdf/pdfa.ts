@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import PDFDocument from 'pdfkit';
+
+/**
+ * A pdfkit document set up for PDF/A-1b and for byte-identical output:
+ * - pdfkit writes the pdfaid XMP block, the sRGB OutputIntent (its bundled ICC sRGB2014 profile, freely
+ *   distributable per the ICC) and the CIDSet of every subset font when `subset` is PDF/A-1b;
+ * - only embedded TrueType fonts (DejaVu, free licence) are used: the base-14 Helvetica default is never
+ *   loaded, so no unembedded font can reach the file;
+ * - the dates come from the report, the file /ID from a hash of the inputs, and the font subset tags are
+ *   derived by pdfkit from the font's order of use: nothing depends on the clock or on chance;
+ * - the XMP packet is written here rather than by pdfkit, which does not escape XML and has no
+ *   xmp:ModifyDate (PDF/A requires the XMP to match the Info dictionary).
+ */
+
+export type FontName = 'regular' | 'bold' | 'mono';
+
+const FONT_FILES: Record<FontName, string> = {
+  regular: 'DejaVuSans.ttf',
+  bold: 'DejaVuSans-Bold.ttf',
+  mono: 'DejaVuSansMono.ttf',
+};
+
+let fontCache: Record<FontName, Buffer> | undefined;
+
+/** The DejaVu font files, read once per process. */
+function fonts(): Record<FontName, Buffer> {
+  if (!fontCache) {
+    const dir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+    fontCache = {
+      regular: readFileSync(join(dir, FONT_FILES.regular)),
+      bold: readFileSync(join(dir, FONT_FILES.bold)),
+      mono: readFileSync(join(dir, FONT_FILES.mono)),
+    };
+  }
+  return fontCache;
+}
+
+export interface PdfaInfo {
+  title: string;
+  author: string;
+  /** Creation and modification date of the document, derived from the report. */
+  date: Date;
+  /** Any bytes that identify the content; hashed into the trailer /ID. */
+  idSeed: string;
+}
+
+const CREATOR = 'labmss';
+
+function xmlEscape(s: string): string {
+  return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** `2024-03-05T07:30:00Z`, the same instant as the Info dictionary's `D:20240305073000Z`. */
+function xmpDate(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function xmpInfo(info: PdfaInfo): string {
+  return `
+<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<xmp:CreateDate>${xmpDate(info.date)}</xmp:CreateDate>
+<xmp:ModifyDate>${xmpDate(info.date)}</xmp:ModifyDate>
+<xmp:CreatorTool>${CREATOR}</xmp:CreatorTool>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xmlEscape(info.title)}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>${xmlEscape(info.author)}</rdf:li></rdf:Seq></dc:creator>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<pdf:Producer>${CREATOR}</pdf:Producer>
+</rdf:Description>`;
+}
+
+/** pdfkit internals this module replaces; kept in one place so a pdfkit upgrade has one spot to check. */
+interface PdfkitInternals {
+  _id: Uint8Array;
+  _addInfo(): void;
+  appendXML(xml: string, newline?: boolean): void;
+}
+
+export function createPdfaDocument(info: PdfaInfo): PDFKit.PDFDocument {
+  const f = fonts();
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 0,
+    pdfVersion: '1.4',
+    subset: 'PDF/A-1b',
+    bufferPages: true,
+    autoFirstPage: false,
+    lang: 'fr-FR',
+    // null: pdfkit's default would load base-14 Helvetica, which PDF/A forbids (not embedded).
+    font: null as unknown as string,
+    info: {
+      Title: info.title,
+      Author: info.author,
+      Creator: CREATOR,
+      Producer: CREATOR,
+      CreationDate: info.date,
+      ModDate: info.date,
+    },
+  } as PDFKit.PDFDocumentOptions);
+  for (const name of Object.keys(f) as FontName[]) doc.registerFont(name, f[name]);
+  const internals = doc as unknown as PdfkitInternals;
+  internals._id = new Uint8Array(createHash('sha256').update(info.idSeed).digest().subarray(0, 16));
+  internals._addInfo = () => internals.appendXML(xmpInfo(info));
+  return doc;
+}
+
+/** Ends the document and collects its bytes. */
+export function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.end();
+  });
+}
