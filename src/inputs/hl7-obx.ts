@@ -1,0 +1,177 @@
+import type { Attachment, Flag, Result, Susceptibility, Value } from '../model/labreport.types.js';
+import type { Coding, Hl7Reader } from './hl7-read.js';
+import type { Segment } from './hl7-tokens.js';
+import { InputError } from './types.js';
+import { decimal, parseFlag, parseRange, parseTimestamp, parseValue } from './values.js';
+
+/** What one OBX carries: a result, a document (CDA/PDF), or a CI-SIS metadata flag. */
+export type Observation =
+  | { kind: 'result'; result: Result; codings: Coding[]; interpretation?: Susceptibility['interpretation'] }
+  | { kind: 'attachment'; attachment: Attachment; code: string }
+  | { kind: 'meta'; code: string; value: string; valueType: string };
+
+const LOINC = /^[0-9]{1,7}-[0-9]$/;
+const STATUS: Record<string, Result['status']> = {
+  F: 'final', C: 'corrected', D: 'cancelled', W: 'cancelled', P: 'preliminary', R: 'preliminary', S: 'preliminary', I: 'preliminary', U: 'final', X: 'final', N: 'final',
+};
+const NO_VALUE_REASON: Record<string, string> = { I: 'pending', S: 'pending', X: 'not done', N: 'not asked', D: 'deleted' };
+const INTERPRETATIONS: ReadonlySet<string> = new Set(['S', 'I', 'R', 'SDD', 'NS']);
+const KNOWN_TYPES: ReadonlySet<string> = new Set(['NM', 'SN', 'ST', 'TX', 'FT', 'CE', 'CWE', 'CNE', 'CF', 'ED', 'RP', 'DT', 'TS', 'DTM', 'TM', 'NA', 'ID', 'IS']);
+
+/** Reads one OBX. Throws when it cannot be used at all (no identifier, unsplittable). */
+export function readObx(obx: Segment, r: Hl7Reader): Observation {
+  if (obx.fields.length < 4) {
+    throw new InputError({ file: r.file, line: obx.no, field: `OBX-${obx.lastField + 1}` }, `OBX cannot be split into fields (${obx.lastField} field(s) found, at least OBX-2 and OBX-3 needed)`);
+  }
+  const codings = r.codings(obx, 3);
+  if (codings.length === 0) throw new InputError({ file: r.file, line: obx.no, field: 'OBX-3' }, 'observation without an identifier');
+  let type = r.get(obx, 2).trim().toUpperCase();
+  const status = r.get(obx, 11).trim().toUpperCase();
+  const code0 = codings[0]!;
+
+  if (codings.some((c) => c.system.toUpperCase() === 'METADMPMSS')) {
+    const meta = codings.find((c) => c.system.toUpperCase() === 'METADMPMSS')!;
+    return { kind: 'meta', code: meta.code.toUpperCase(), value: r.get(obx, 5).trim().toUpperCase(), valueType: type };
+  }
+  if (type === 'ED' || type === 'RP') {
+    const attachment = attachmentOf(obx, r, type);
+    if (attachment) return { kind: 'attachment', attachment, code: code0.code };
+  }
+  if (!KNOWN_TYPES.has(type)) {
+    const guessed = shapeOf(obx, r);
+    if (obx.raw(5) !== '' || type !== '') r.warn(obx, 'OBX-2', `unknown value type "${type}": value read as ${guessed} from its shape`);
+    type = guessed;
+  }
+
+  const loinc = codings.find((c) => c.system.toUpperCase() === 'LN' && LOINC.test(c.code))?.code;
+  const local = codings.find((c) => c.system.toUpperCase() !== 'LN' && c.code);
+  const result: Result = {
+    code: local?.code ?? loinc ?? code0.code,
+    label: (local?.label || codings.find((c) => c.label)?.label || code0.code).trim(),
+    value: valueOf(obx, type, r),
+  };
+  if (loinc) result.loinc = loinc;
+  if (result.value.kind === 'none' && NO_VALUE_REASON[status]) result.value = { kind: 'none', reason: NO_VALUE_REASON[status]! };
+  const subId = r.get(obx, 4).trim();
+  if (subId) result.subId = subId;
+  const unit = r.get(obx, 6).trim() || r.get(obx, 6, 2).trim();
+  if (unit) result.unit = unit;
+  const rangeText = r.text(obx.raw(7), obx, 'OBX-7');
+  const range = parseRange(rangeText === '""' ? '' : rangeText);
+  if (range) result.range = range;
+  let interpretation: Susceptibility['interpretation'] | undefined;
+  for (let i = 0; i < obx.reps(8).length; i++) {
+    const f = r.get(obx, 8, 1, 1, i).trim().toUpperCase();
+    if (!f) continue;
+    if (INTERPRETATIONS.has(f)) interpretation ??= f as Susceptibility['interpretation'];
+    const flag: Flag | undefined = parseFlag(f);
+    if (flag) result.flag ??= flag;
+    else if (!INTERPRETATIONS.has(f)) r.warn(obx, 'OBX-8', `unknown abnormal flag "${f}" (ignored)`);
+  }
+  if (!interpretation && result.value.kind !== 'numeric') {
+    const v = result.value.kind === 'coded' ? result.value.code : result.value.kind === 'text' ? result.value.text : '';
+    if (INTERPRETATIONS.has(v.trim().toUpperCase())) interpretation = v.trim().toUpperCase() as Susceptibility['interpretation'];
+  }
+  if (STATUS[status]) result.status = STATUS[status];
+  else if (status) r.warn(obx, 'OBX-11', `unknown result status "${status}" (ignored)`);
+  else r.warn(obx, 'OBX-11', 'result status missing');
+  const observed = r.time(obx, 14);
+  if (observed) result.observedAt = observed;
+  const method = r.codings(obx, 17)[0];
+  if (method && (method.label || method.code)) result.method = (method.label || method.code).trim();
+  const out: Observation = { kind: 'result', result, codings };
+  if (interpretation) out.interpretation = interpretation;
+  return out;
+}
+
+/** For an OBX-2 that is not a value type: components shaped like `=^16` are SN, `code^label` CE, else ST. */
+function shapeOf(obx: Segment, r: Hl7Reader): string {
+  const first = obx.reps(5)[0] ?? '';
+  if (!first.includes(r.d.component)) return 'ST';
+  const c = first.split(r.d.component);
+  if (/^(?:|=|<|>|<=|>=|<>)$/.test(c[0]!.trim()) && decimal(c[1] ?? '') !== undefined) return 'SN';
+  return 'CE';
+}
+
+function valueOf(obx: Segment, type: string, r: Hl7Reader): Value {
+  const reps = obx.reps(5);
+  if (reps.length === 0 || (reps.length === 1 && (reps[0] === '""' || reps[0]!.trim() === ''))) return { kind: 'none' };
+  if (type === 'TX' || type === 'FT') {
+    // Components are not used in text types: a lab's unescaped `^` or `&` stays text (nHapi#570).
+    const text = reps.map((x) => r.text(x, obx, 'OBX-5')).join('\n');
+    return text.trim() === '' ? { kind: 'none' } : { kind: 'text', text };
+  }
+  if (reps.length > 1) {
+    const text = reps.map((x) => r.text(x, obx, 'OBX-5')).join('\n');
+    if (type !== 'ST') r.warn(obx, 'OBX-5', `${reps.length} repetitions of a ${type} value: kept as text`);
+    return { kind: 'text', text };
+  }
+  const raw = reps[0]!;
+  switch (type) {
+    case 'NM': {
+      const t = r.text(raw, obx, 'OBX-5');
+      if (t !== t.trim()) r.warn(obx, 'OBX-5', 'spaces around the number trimmed');
+      const d = decimal(t);
+      if (d !== undefined) return { kind: 'numeric', value: d };
+      const v = parseValue(t);
+      r.warn(obx, 'OBX-5', v.kind === 'numeric' ? `NM value with a comparator "${t.trim()}"` : `NM value "${t.trim()}" is not a number: kept as text`);
+      return v;
+    }
+    case 'SN': return structuredNumeric(r.comps(raw, obx, 'OBX-5'), obx, r);
+    case 'CE': case 'CWE': case 'CNE': case 'CF': {
+      const c = r.codingsOf(r.comps(raw, obx, 'OBX-5'))[0];
+      if (!c) return { kind: 'none' };
+      if (!c.code) return { kind: 'text', text: c.label };
+      const v: Value = { kind: 'coded', code: c.code };
+      if (c.label) v.label = c.label;
+      if (c.system) v.system = c.system;
+      return v;
+    }
+    case 'DT': case 'TS': case 'DTM': case 'TM': {
+      const t = r.comps(raw, obx, 'OBX-5')[0]!.trim();
+      return { kind: 'text', text: (type === 'TM' ? undefined : parseTimestamp(t)) ?? t };
+    }
+    default: return parseValue(r.text(raw, obx, 'OBX-5'));
+  }
+}
+
+/** SN: comparator^num1^separator^num2 (`<^0.06`, `^182`, `=^16`, `^10^-^20`, `=^8^/^152`). */
+function structuredNumeric(c: string[], obx: Segment, r: Hl7Reader): Value {
+  const [cmp = '', n1 = '', sep = '', n2 = ''] = c.map((x) => x.trim());
+  const v1 = decimal(n1);
+  if (sep === '' && n2 === '' && v1 !== undefined) {
+    if (cmp === '' || cmp === '=') return { kind: 'numeric', value: v1 };
+    if (cmp === '<' || cmp === '>' || cmp === '<=' || cmp === '>=') return { kind: 'numeric', value: v1, comparator: cmp };
+  }
+  const text = `${cmp === '=' ? '' : cmp}${n1}${sep}${n2}`;
+  if (v1 === undefined || (n2 !== '' && decimal(n2) === undefined)) r.warn(obx, 'OBX-5', `SN value "${c.join(r.d.component)}" is not a structured number: kept as text`);
+  return text === '' ? { kind: 'none' } : { kind: 'text', text };
+}
+
+/** ED (source^type^subtype^encoding^data) → attachment: a CDA (XML) or a PDF. Undefined for other documents. */
+function attachmentOf(obx: Segment, r: Hl7Reader, type: string): Attachment | undefined {
+  if (type !== 'ED') return undefined;
+  const raw = obx.reps(5)[0] ?? '';
+  const c = raw.split(r.d.component);
+  const dataType = (c[1] ?? '').trim().toUpperCase();
+  const subtype = (c[2] ?? '').trim().toUpperCase();
+  const encoding = (c[3] ?? '').trim().toUpperCase();
+  const data = c.slice(4).join(r.d.component);
+  const xml = subtype === 'XML' || subtype === 'TEXT/XML';
+  const pdf = subtype === 'PDF' || subtype === 'APPLICATION/PDF' || subtype === 'OCTET-STREAM' && dataType === 'APPLICATION';
+  if (!xml && !pdf) return undefined;
+  if (encoding !== 'BASE64' && encoding !== 'A') {
+    throw new InputError({ file: r.file, line: obx.no, field: 'OBX-5.4' }, `embedded document encoding "${encoding}" is not Base64`);
+  }
+  // Base64 has no HL7 delimiters; an escape here would mean the document was altered.
+  const base64 = data.replace(/\s+/g, '');
+  if (base64.length === 0 || base64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) {
+    throw new InputError({ file: r.file, line: obx.no, field: 'OBX-5.5' }, 'embedded document is not valid Base64 (truncated or altered)');
+  }
+  if (xml && !Buffer.from(base64.slice(0, 64), 'base64').toString('latin1').replace(/^\xef\xbb\xbf/, '').trimStart().startsWith('<')) {
+    r.warn(obx, 'OBX-5', 'embedded document declared XML does not start with "<"');
+  }
+  return xml
+    ? { filename: 'CDA.XML', contentType: 'text/xml', base64, role: 'cda' }
+    : { filename: 'CR.PDF', contentType: 'application/pdf', base64, role: 'report-pdf' };
+}

@@ -1,0 +1,116 @@
+import type { DateTime } from '../model/labreport.types.js';
+import { type Delimiters, type EscapeIssue, Segment, unescapeHl7 } from './hl7-tokens.js';
+import type { ParseWarning } from './types.js';
+import { parseTimestamp } from './values.js';
+
+/** Past this many warnings a file only gets a count: a broken 50 MB batch must not fill memory with them. */
+const MAX_WARNINGS = 500;
+
+/** A coded element (CE/CWE triplet). */
+export interface Coding {
+  code: string;
+  label: string;
+  system: string;
+}
+
+/**
+ * Typed, unescaped access to the fields of one file's segments, recording every recoverable oddity
+ * as a warning that names the segment number and the field.
+ */
+export class Hl7Reader {
+  readonly warnings: ParseWarning[] = [];
+  private dropped = 0;
+
+  constructor(readonly file: string, public d: Delimiters, readonly charset: string) {}
+
+  warn(seg: Segment | number, field: string | undefined, message: string): void {
+    if (this.warnings.length >= MAX_WARNINGS) { this.dropped++; return; }
+    const w: ParseWarning = { file: this.file, line: typeof seg === 'number' ? seg : seg.no, message };
+    if (field) w.field = field;
+    this.warnings.push(w);
+  }
+
+  /** Closes the warning list (adds the count of those left out). */
+  finish(): ParseWarning[] {
+    if (this.dropped > 0) this.warnings.push({ file: this.file, message: `${this.dropped} more warnings not listed` });
+    return this.warnings;
+  }
+
+  /** Unescapes text read from a field, warning about stray escape characters. */
+  text(raw: string, seg: Segment, field: string): string {
+    if (raw.indexOf(this.d.escape) < 0) return raw;
+    const issues: EscapeIssue[] = [];
+    const out = unescapeHl7(raw, this.d, this.charset, issues);
+    for (const i of issues) this.warn(seg, field, `${i.message} (${i.sequence})`);
+    return out;
+  }
+
+  /**
+   * Component `c` (1-based), subcomponent `s`, of repetition `rep` of field `n`, unescaped.
+   * `""` (HL7 explicit null) reads as empty, with a warning.
+   */
+  get(seg: Segment, n: number, c = 1, s = 1, rep = 0): string {
+    const f = seg.raw(n);
+    if (f === '') return '';
+    const r = rep === 0 && f.indexOf(this.d.repetition) < 0 ? f : f.split(this.d.repetition)[rep] ?? '';
+    const comp = c === 1 && r.indexOf(this.d.component) < 0 ? r : r.split(this.d.component)[c - 1] ?? '';
+    const sub = s === 1 && comp.indexOf(this.d.subcomponent) < 0 ? comp : comp.split(this.d.subcomponent)[s - 1] ?? '';
+    return this.clean(sub, seg, name(seg, n, c, s));
+  }
+
+  /** The components of one raw repetition, unescaped (subcomponents left joined). */
+  comps(raw: string, seg: Segment, field: string): string[] {
+    return raw.split(this.d.component).map((c, i) => this.clean(c, seg, `${field}.${i + 1}`));
+  }
+
+  /** Subcomponents of a raw component, unescaped. */
+  subs(raw: string, seg: Segment, field: string): string[] {
+    return raw.split(this.d.subcomponent).map((c) => this.clean(c, seg, field));
+  }
+
+  private clean(raw: string, seg: Segment, field: string): string {
+    if (raw === '""') {
+      this.warn(seg, field, '"" (HL7 null) read as empty');
+      return '';
+    }
+    return this.text(raw, seg, field);
+  }
+
+  /** The codings of a CE/CWE field: each repetition, and the alternate triplet (components 4–6) of each. */
+  codings(seg: Segment, n: number): Coding[] {
+    const out: Coding[] = [];
+    const field = `${seg.id}-${n}`;
+    for (const rep of seg.reps(n)) out.push(...this.codingsOf(this.comps(rep, seg, field)));
+    return out;
+  }
+
+  /** Codings from already-split components (used for subcomponent-level CE inside OBR-26). */
+  codingsOf(c: string[]): Coding[] {
+    const out: Coding[] = [];
+    const primary = { code: c[0]?.trim() ?? '', label: c[1] ?? '', system: c[2]?.trim() ?? '' };
+    const alternate = { code: c[3]?.trim() ?? '', label: c[4] ?? '', system: c[5]?.trim() ?? '' };
+    const original = c[8] ?? '';
+    if (primary.code || primary.label) out.push(primary.label ? primary : { ...primary, label: original });
+    if (alternate.code || alternate.label) out.push(alternate);
+    if (out.length === 0 && original) out.push({ code: '', label: original, system: '' });
+    return out;
+  }
+
+  /** An HL7 timestamp (TS/DTM, first component) as ISO 8601; undefined (with a warning) when unreadable. */
+  time(seg: Segment, n: number, c = 1, s = 1): DateTime | undefined {
+    const t = this.get(seg, n, c, s).trim();
+    return this.timeOf(t, seg, name(seg, n, c, s));
+  }
+
+  timeOf(t: string, seg: Segment, field: string): DateTime | undefined {
+    if (t === '') return undefined;
+    const iso = parseTimestamp(t);
+    if (iso === undefined) this.warn(seg, field, `not an HL7 date/time: "${t}" (ignored)`);
+    return iso;
+  }
+}
+
+/** `OBX-5`, `PID-5.2`, `OBR-32.1.2`: how a technician finds a field. */
+export function name(seg: Segment, n: number, c = 1, s = 1): string {
+  return `${seg.id}-${n}${c > 1 || s > 1 ? `.${c}` : ''}${s > 1 ? `.${s}` : ''}`;
+}
