@@ -34,7 +34,7 @@ export function subjectFor(report: LabReport, stage2: boolean): string {
     return `XDM/1.0/DDM+CR d'examens biologiques ${(p.birthFamilyName ?? p.familyName).toUpperCase()} ${given}${birth}`.replace(/\s+/g, ' ').trim();
   }
   const when = reportDate(report);
-  return `Compte rendu d'examens biologiques - ${patientDisplayName(report)}${when ? ` - ${displayDate(when)}` : ''}`;
+  return `Compte rendu d'examens biologiques - ${patientDisplayName(report)}${when ? ` - ${displayDate(when.slice(0, 10))}` : ''}`;
 }
 
 function reportDate(report: LabReport): string | undefined {

@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { ConfigError, loadConfig, type ResolvedConfig } from '../config/load.js';
+import { Journal, defaultActor } from '../queue/journal.js';
+import { acquireLock, LockBusy, type Lock } from '../queue/lock.js';
+import { ensureSpool, spoolLayout } from '../queue/spool.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Exit codes, like the spine says: 0 all done, 1 something quarantined/held/failed, 2 usage or configuration. */
+export const EXIT = { OK: 0, PROBLEMS: 1, USAGE: 2 } as const;
+
+/** An error the CLI reports in one line (plus what to do) and exits with `code`. */
+export class CliError extends Error {
+  constructor(message: string, readonly code: number = EXIT.USAGE) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export interface GlobalOptions { config?: string; json?: boolean; quiet?: boolean }
+
+export function globals(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals() as GlobalOptions;
+}
+
+export function config(cmd: Command): ResolvedConfig {
+  return loadConfig(globals(cmd).config).config;
+}
+
+/** Opens the journal for writing, holding the state directory's lock until `close`. */
+export function openState(cfg: ResolvedConfig, command: string): { journal: Journal; lock: Lock; close(): void } {
+  ensureSpool(spoolLayout(cfg.paths.state));
+  const lock = acquireLock(cfg.paths.state, `labmss ${command}`);
+  let journal: Journal;
+  try {
+    journal = Journal.open(cfg.paths.state, { actor: defaultActor(`labmss ${command}`) });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  return { journal, lock, close() { journal.close(); lock.release(); } };
+}
+
+/** Opens the journal read-only, without the lock: `status` and `log` answer while a daemon runs. */
+export function openReadOnly(cfg: ResolvedConfig): Journal {
+  if (!existsSync(join(cfg.paths.state, 'journal.sqlite'))) {
+    throw new CliError(`no journal in ${cfg.paths.state} yet: run \`labmss run\` first`, EXIT.USAGE);
+  }
+  return Journal.open(cfg.paths.state, { readonly: true });
+}
+
+/** Prints a value as JSON (for machines) or as lines (for people). */
+export function out(cmd: Command, value: unknown, human: () => string | string[]): void {
+  if (globals(cmd).json) {
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    return;
+  }
+  const text = human();
+  const lines = Array.isArray(text) ? text : [text];
+  if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Turns the errors every command can meet into a message and an exit code. */
+export function describeFailure(err: unknown): { message: string; code: number } {
+  if (err instanceof CliError) return { message: err.message, code: err.code };
+  if (err instanceof ConfigError) return { message: err.message, code: EXIT.USAGE };
+  if (err instanceof LockBusy) return { message: err.message, code: EXIT.USAGE };
+  return { message: (err as Error)?.stack ?? String(err), code: EXIT.USAGE };
+}
+
+/** Parses `D42`, `R12`, `F3` (or a bare number with a default kind). */
+export function parseRef(ref: string, kinds: string): { kind: string; id: number } {
+  const m = /^([A-Za-z]?)(\d+)$/.exec(ref.trim());
+  if (!m || (m[1] && !kinds.includes(m[1].toUpperCase()))) {
+    throw new CliError(`"${ref}" is not an id: expected ${kinds.split('').map((k) => `${k}42`).join(' or ')} (see \`labmss status\`)`);
+  }
+  return { kind: (m[1] || kinds[0]!).toUpperCase(), id: Number(m[2]) };
+}

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { configSchema } from '../config/load.js';
+import { writeAtomic } from '../queue/spool.js';
+import { CliError, out } from './context.js';
+
+/** A starting config: every key a lab must change is there with a placeholder; everything else has a default. */
+export function startingConfig(): Record<string, unknown> {
+  return {
+    $schema: './labmss.schema.json',
+    lab: {
+      name: 'Laboratoire de biologie médicale (à renseigner)',
+      finess: '000000000',
+      address: { lines: ['1 rue de l’Exemple'], postalCode: '75000', city: 'PARIS' },
+      phone: '01 00 00 00 00',
+      mailbox: 'laboratoire@exemple.mssante.fr',
+      timezone: 'Europe/Paris',
+    },
+    paths: { export: 'export', state: 'state', print: 'print' },
+    stage: 1,
+    addressBook: 'address-book.csv',
+    message: { nil: '' },
+    transport: { type: 'outbox' },
+  };
+}
+
+export function register(program: Command): void {
+  program.command('init')
+    .description('write a starting labmss.json, its JSON Schema, an address book and the folders')
+    .argument('[dir]', 'where', '.')
+    .action((dir: string, _opts, cmd: Command) => {
+      const root = resolve(dir);
+      const file = join(root, 'labmss.json');
+      if (existsSync(file)) throw new CliError(`${file} already exists: edit it, or choose another folder`);
+      for (const d of ['export', 'state', 'print']) mkdirSync(join(root, d), { recursive: true, mode: 0o700 });
+      writeAtomic(join(root, 'labmss.schema.json'), `${JSON.stringify(configSchema, null, 2)}\n`);
+      writeAtomic(join(root, 'address-book.csv'), 'code,rpps,adeli,address,name\n');
+      writeAtomic(file, `${JSON.stringify(startingConfig(), null, 2)}\n`);
+      out(cmd, { config: file }, () => [
+        `wrote ${file}`,
+        'next: set lab.name, lab.finess, lab.mailbox and message.nil, fill address-book.csv,',
+        `then drop result files into ${join(root, 'export')} and run \`labmss run --config ${file}\``,
+      ]);
+    });
+}

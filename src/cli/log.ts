@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import type { EventRow } from '../queue/journal.js';
+import { CliError, config, openReadOnly, out, parseRef } from './context.js';
+
+export function eventLine(e: EventRow): string {
+  const refs = [e.file_id && `F${e.file_id}`, e.report_id && `R${e.report_id}`, e.delivery_id && `D${e.delivery_id}`].filter(Boolean).join(' ');
+  const states = e.to_state ? ` ${e.from_state ? `${e.from_state}→` : ''}${e.to_state}` : '';
+  return `${e.at} ${refs.padEnd(12)} ${e.kind}${states}${e.detail ? `: ${e.detail}` : ''}  [${e.actor}]`;
+}
+
+/** `2026-11-01`, `2026-11-01T08:00`, or a relative `2h`, `3d` → ISO. */
+export function sinceToIso(since: string, now = new Date()): string {
+  const rel = /^(\d+)([mhd])$/.exec(since);
+  if (rel) return new Date(now.getTime() - Number(rel[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 'm' | 'h' | 'd']).toISOString();
+  const t = Date.parse(since);
+  if (Number.isNaN(t)) throw new CliError(`--since ${since}: expected a date (2026-11-01, 2026-11-01T08:00) or a duration (2h, 3d)`);
+  return new Date(t).toISOString();
+}
+
+export function register(program: Command): void {
+  program.command('log')
+    .description('the event trail (who did what, when)')
+    .option('--report <id>', 'only this report (R12) and its deliveries')
+    .option('--delivery <id>', 'only this delivery (D42)')
+    .option('--since <when>', 'from a date (2026-11-01) or a duration ago (2h, 3d)')
+    .option('-n, --limit <n>', 'the last n events', (v) => Number(v))
+    .action((opts: { report?: string; delivery?: string; since?: string; limit?: number }, cmd: Command) => {
+      const cfg = config(cmd);
+      const journal = openReadOnly(cfg);
+      try {
+        const events = journal.events({
+          report: opts.report ? parseRef(opts.report, 'R').id : undefined,
+          delivery: opts.delivery ? parseRef(opts.delivery, 'D').id : undefined,
+          since: opts.since ? sinceToIso(opts.since) : undefined,
+          limit: opts.limit,
+        });
+        out(cmd, events, () => events.map(eventLine));
+      } finally {
+        journal.close();
+      }
+    });
+}

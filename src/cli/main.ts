@@ -1,0 +1,37 @@
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { describeFailure, EXIT } from './context.js';
+import * as init from './init.js';
+import * as run from './run.js';
+import * as send from './send.js';
+import * as parse from './parse.js';
+import * as render from './render.js';
+import * as status from './status.js';
+import * as log from './log.js';
+import * as show from './show.js';
+import * as schema from './schema.js';
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+const program = new Command('labmss')
+  .description('Send lab results to prescribing doctors over MSSanté (PDF and CR-BIO CDA in IHE XDM)')
+  .version(pkg.version)
+  .option('-c, --config <path>', 'config file (default: $LABMSS_CONFIG or ./labmss.json)')
+  .option('--json', 'machine-readable output')
+  .option('-q, --quiet', 'print only problems')
+  .showHelpAfterError('(run `labmss help` for the commands)')
+  .exitOverride();
+
+for (const command of [init, run, send, parse, render, status, log, show, schema]) command.register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : EXIT.USAGE;
+  } else {
+    const { message, code } = describeFailure(err);
+    process.stderr.write(`labmss: ${message}\n`);
+    process.exitCode = code;
+  }
+}

@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+import { labReportSchema } from '../model/validate.js';
+import { configSchema } from '../config/load.js';
+import { CliError } from './context.js';
+
+export function register(program: Command): void {
+  program.command('schema')
+    .description('print a JSON Schema: `report` (the LabReport JSON input format) or `config` (labmss.json)')
+    .argument('<which>', 'report | config')
+    .action((which: string) => {
+      const schemas: Record<string, unknown> = { report: labReportSchema, config: configSchema };
+      if (!(which in schemas)) throw new CliError(`unknown schema "${which}": use \`labmss schema report\` or \`labmss schema config\``);
+      process.stdout.write(`${JSON.stringify(schemas[which], null, 2)}\n`);
+    });
+}

@@ -1,0 +1,17 @@
+import type { PassSummary } from '../dispatcher.js';
+
+/** A pass told in a few lines; problems always, the rest unless --quiet. */
+export function summaryLines(s: PassSummary, quiet: boolean): string[] {
+  const lines: string[] = [];
+  if (!quiet) {
+    lines.push(`${s.claimed} file(s) claimed, ${s.reports} report(s), ${s.sent} message(s) sent` +
+      `${s.duplicates ? `, ${s.duplicates} duplicate(s) skipped` : ''}${s.deferred.length ? `, ${s.deferred.length} deferred` : ''}`);
+  }
+  for (const q of s.quarantined) lines.push(`quarantined: ${q.reason}`);
+  for (const h of s.held) lines.push(`held D${h.delivery} ${h.recipient}: ${h.reason}`);
+  for (const f of s.failed) lines.push(`failed D${f.delivery} ${f.recipient}: ${f.reason}`);
+  if (!quiet) for (const d of s.deferred) lines.push(`deferred D${d.delivery} ${d.recipient}: ${d.reason}`);
+  if (s.quarantined.length) lines.push('see `labmss status` for the quarantine folder; fix the file and drop it in the export folder again');
+  if (s.held.length || s.failed.length) lines.push('to send a held or failed report elsewhere: `labmss resend R<id> --to ADDRESS`');
+  return lines;
+}

@@ -1,0 +1,344 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { ResolvedConfig } from './config/load.js';
+import type { LabReport } from './model/labreport.types.js';
+import { labReportProblems } from './model/validate.js';
+import { InputError, parseInput, type ParseWarning } from './inputs/index.js';
+import { Journal, type DeliveryRow } from './queue/journal.js';
+import { claim, ensureSpool, listExport, moveTo, quarantine, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
+import { expired, retryDelaySeconds } from './queue/backoff.js';
+import { documentIdFor, orderKey, setIdFor } from './documents/ids.js';
+import { renderDocuments, type RenderedDocuments } from './documents/render.js';
+import { composeMessage, pdfFileName } from './mail/compose.js';
+import type { Transport } from './mail/transport.js';
+import { route, type Recipient, type Unrouted } from './routing/resolve.js';
+import { loadAddressBook, type AddressBook } from './routing/address-book.js';
+import { loadMapping, type LoincMapping } from './loinc/mapping.js';
+
+/** What one pass did, for the CLI's summary and exit code. */
+export interface PassSummary {
+  claimed: number;
+  duplicates: number;
+  quarantined: Array<{ file: string; reason: string }>;
+  reports: number;
+  held: Array<{ delivery: number; recipient: string; reason: string }>;
+  sent: number;
+  deferred: Array<{ delivery: number; recipient: string; reason: string }>;
+  failed: Array<{ delivery: number; recipient: string; reason: string }>;
+}
+
+export function emptySummary(): PassSummary {
+  return { claimed: 0, duplicates: 0, quarantined: [], reports: 0, held: [], sent: 0, deferred: [], failed: [] };
+}
+
+/** 0 everything done; 1 some input quarantined or some delivery held or failed. */
+export function exitCodeOf(s: PassSummary): number {
+  return s.quarantined.length || s.held.length || s.failed.length ? 1 : 0;
+}
+
+export interface ProcessOptions {
+  /** Send even when the same bytes were processed before. */
+  force?: boolean;
+  /** Replace the recipients with these addresses (ad-hoc `send --to`). */
+  to?: string[];
+}
+
+/**
+ * Drives the stages with the journal: intake → parse → route → render → (compose → deliver).
+ * Every step is recorded; a crash at any point is resumed from the journal and the spool.
+ */
+export class Dispatcher {
+  readonly layout: SpoolLayout;
+  private addressBook: AddressBook;
+  private mapping?: LoincMapping;
+
+  constructor(readonly config: ResolvedConfig, readonly journal: Journal, readonly transport: Transport, private readonly clock: () => Date = () => new Date()) {
+    this.layout = spoolLayout(config.paths.state);
+    ensureSpool(this.layout);
+    this.addressBook = loadAddressBook(config.addressBook);
+    this.mapping = config.loinc.mapping ? loadMapping(readFileSync(config.loinc.mapping, 'utf8'), config.loinc.mapping) : undefined;
+  }
+
+  // ── intake ────────────────────────────────────────────────────────────────────
+  /** Claims every finished file of the export folder, after resuming files a crash left in the spool. */
+  async intake(summary: PassSummary, opts: ProcessOptions = {}): Promise<void> {
+    await this.resumeIncoming(summary);
+    const candidates = listExport(this.config.paths.export, {
+      ignore: this.config.intake.ignore,
+      settleMs: this.config.intake.settleSeconds * 1000,
+      now: this.clock().getTime(),
+    });
+    for (const c of candidates) await this.claimAndProcess(c.path, summary, opts);
+  }
+
+  /** Claims one export file (atomic rename) and processes it; false when another process took it first. */
+  async claimAndProcess(path: string, summary: PassSummary, opts: ProcessOptions = {}): Promise<boolean> {
+    const spooled = claim(path, this.layout, this.stamp());
+    if (!spooled) return false;
+    summary.claimed++;
+    await this.processSpooled(spooled, basename(path), summary, opts);
+    return true;
+  }
+
+  /** Files in incoming/ are claimed but not finished: a crash happened. Finish them now. */
+  async resumeIncoming(summary: PassSummary): Promise<void> {
+    const names = readdirSync(this.layout.incoming).filter((n) => !n.startsWith('.')).sort();
+    for (const name of names) {
+      const path = join(this.layout.incoming, name);
+      const row = this.journal.fileBySpoolPath(path);
+      if (row && row.state !== 'claimed') {
+        moveTo(path, row.state === 'quarantined' ? this.layout.quarantine : this.layout.done, row.name);
+        continue;
+      }
+      await this.processSpooled(path, row?.name ?? name.replace(/^\d{8}T\d{6}(\.\d+)?Z?-/, ''), summary, {});
+    }
+  }
+
+  /** Copies a file given on the command line into the spool (the original stays where it is) and processes it. */
+  async submit(path: string, summary: PassSummary, opts: ProcessOptions): Promise<void> {
+    const target = join(this.layout.incoming, `${this.stamp()}-${basename(path)}`);
+    writeAtomic(target, readFileSync(path));
+    summary.claimed++;
+    await this.processSpooled(target, basename(path), summary, opts, dirname(path));
+  }
+
+  private stamp(): string {
+    return this.clock().toISOString().replace(/[-:]/g, '').replace(/\.(\d+)Z$/, '.$1Z');
+  }
+
+  // ── parse, route, render ───────────────────────────────────────────────────────
+  private async processSpooled(path: string, name: string, summary: PassSummary, opts: ProcessOptions, companionDir = this.config.paths.export): Promise<void> {
+    const bytes = readFileSync(path);
+    const hash = sha256(bytes);
+    const fileId = this.journal.fileBySpoolPath(path)?.id ?? this.journal.addFile({ name, sha256: hash, size: bytes.length, spoolPath: path });
+
+    const earlier = this.journal.processedFileWithHash(hash, fileId);
+    if (earlier && !opts.force) {
+      const done = moveTo(path, this.layout.done, name);
+      this.journal.tx(() => this.journal.finishFile(fileId, 'duplicate', { spoolPath: done },
+        `same bytes as file F${earlier.id} (${earlier.name}): not sent again (use --force to send anyway)`));
+      summary.duplicates++;
+      return;
+    }
+
+    let reports: LabReport[];
+    let warnings: ParseWarning[];
+    let format: string;
+    try {
+      const parsed = parseInput(bytes, {
+        file: name,
+        hprimCharset: this.config.intake.hprimCharset,
+        companion: (n) => {
+          const p = join(companionDir, basename(n.replace(/\\/g, '/')));
+          return existsSync(p) ? readFileSync(p) : undefined;
+        },
+      });
+      ({ reports, warnings, format } = parsed);
+      reports.forEach((r, i) => {
+        const problems = labReportProblems(r);
+        if (problems.length) throw new InputError({ file: name, field: `report ${i + 1} ${problems[0]!.pointer}` }, problems[0]!.message);
+      });
+      if (reports.length === 0) throw new InputError({ file: name }, 'no report in the file');
+    } catch (err) {
+      const reason = err instanceof InputError ? err.message : `${name}: cannot be read: ${(err as Error).message}`;
+      this.quarantineFile(fileId, path, name, reason, summary);
+      return;
+    }
+
+    const holds = warnings.filter((w) => w.message.startsWith('HOLD:'));
+    const prepared: Array<{ report: LabReport; ids: ReturnType<Dispatcher['versionOf']>; docs?: RenderedDocuments; recipients: Recipient[]; unrouted: Unrouted[]; stage: number }> = [];
+    const versions = new Map<string, number>();
+    try {
+      for (const [i, parsedReport] of reports.entries()) {
+        const report = withConfiguredLab(parsedReport, this.config.lab);
+        const ids = this.versionOf(report, `${hash}#${i}`, versions);
+        let { recipients, unrouted } = route(report, { addressBook: this.addressBook, options: this.config.routing });
+        if (opts.to?.length) {
+          recipients = opts.to.map((address) => ({ address, role: 'other' as const }));
+          unrouted = [];
+        }
+        const stage = this.config.stage;
+        const needsCda = recipients.some((r) => this.stageFor(r.address) === 2);
+        const docs = await renderDocuments(report, ids, { lab: this.config.lab, stage2: needsCda, mapping: this.mapping });
+        prepared.push({ report, ids, docs, recipients, unrouted, stage });
+      }
+    } catch (err) {
+      this.quarantineFile(fileId, path, name, `${name}: cannot render a document: ${(err as Error).message}`, summary);
+      return;
+    }
+
+    for (const p of prepared) this.writeDocuments(p.ids.setId, p.ids.version, p.report, p.docs!);
+
+    this.journal.tx(() => {
+      for (const [i, p] of prepared.entries()) {
+        const reportId = this.journal.addReport({
+          file_id: fileId, idx: i, set_id: p.ids.setId, version: p.ids.version, document_id: p.ids.documentId,
+          status: p.report.status, dossier: p.report.request.fillerId ?? p.report.request.placerId ?? null, stage: p.stage,
+          json: JSON.stringify(p.report),
+        });
+        summary.reports++;
+        const hold = holdFor(p.report, reports, holds);
+        for (const r of p.recipients) {
+          const id = this.journal.addDelivery({
+            reportId, recipient: r.address, role: r.role, stage: this.stageFor(r.address),
+            state: hold ? 'held' : 'pending', reason: hold?.message.replace(/^HOLD:\s*/, ''), messageIdFor: (n) => this.messageId(n),
+          });
+          if (hold) summary.held.push({ delivery: id, recipient: r.address, reason: hold.message });
+        }
+        for (const u of p.unrouted) {
+          const id = this.journal.addDelivery({
+            reportId, recipient: `(${u.role}) ${u.who}`, role: u.role, stage: p.stage, state: 'held', reason: u.reason,
+            messageIdFor: (n) => this.messageId(n),
+          });
+          summary.held.push({ delivery: id, recipient: u.who, reason: u.reason });
+        }
+        if (p.recipients.length === 0 && this.config.paths.print) {
+          writeAtomic(join(this.config.paths.print, pdfFileName(p.report)), p.docs!.pdf);
+          this.journal.event('printed', { report: reportId }, `no MSSanté recipient: PDF written to the print folder`);
+        }
+      }
+      this.journal.finishFile(fileId, 'done', { format, warnings }, `${format}: ${reports.length} report(s)${warnings.length ? `, ${warnings.length} warning(s)` : ''}`);
+      for (const w of warnings) this.journal.event('warning', { file: fileId }, formatWarning(w));
+    });
+    moveTo(path, this.layout.done, name);
+  }
+
+  private quarantineFile(fileId: number, path: string, name: string, reason: string, summary: PassSummary): void {
+    const target = quarantine(path, this.layout, name, reason);
+    this.journal.tx(() => this.journal.finishFile(fileId, 'quarantined', { error: reason, spoolPath: target }, reason));
+    summary.quarantined.push({ file: name, reason });
+  }
+
+  /** setId, version and document id for a report: a later report for the same order is its next version. */
+  private versionOf(report: LabReport, fallback: string, inFile: Map<string, number>) {
+    const setId = setIdFor(orderKey(report, this.config.lab.finess ?? this.config.lab.name, fallback));
+    const previous = this.journal.latestVersion(setId);
+    const prior = Math.max(previous?.version ?? 0, inFile.get(setId) ?? 0);
+    const version = prior + 1;
+    inFile.set(setId, version);
+    return {
+      setId, version, documentId: documentIdFor(setId, version),
+      replaces: prior ? documentIdFor(setId, prior) : undefined,
+    };
+  }
+
+  stageFor(address: string): 1 | 2 {
+    const o = this.config.recipientOverrides.find((r) => r.address.toLowerCase() === address.toLowerCase());
+    return o?.stage ?? this.config.stage;
+  }
+
+  reportDir(setId: string, version: number): string {
+    return join(this.layout.reports, `${setId}.v${version}`);
+  }
+
+  private writeDocuments(setId: string, version: number, report: LabReport, docs: RenderedDocuments): void {
+    const dir = this.reportDir(setId, version);
+    writeAtomic(join(dir, pdfFileName(report)), docs.pdf);
+    if (docs.cda) writeAtomic(join(dir, 'CDA.XML'), docs.cda);
+    if (docs.xdm) writeAtomic(join(dir, 'IHE_XDM.ZIP'), docs.xdm);
+  }
+
+  messageId(deliveryId: number): string {
+    const domain = this.config.lab.mailbox.split('@')[1] ?? 'labmss.invalid';
+    return `<labmss.D${deliveryId}.${this.journal.instanceId}@${domain}>`;
+  }
+
+  // ── compose and deliver ────────────────────────────────────────────────────────
+  /** Sends every delivery that is due (new, deferred and due, or caught `sending` by a crash). */
+  async deliverDue(summary: PassSummary, concurrency = 1): Promise<void> {
+    const due = this.journal.dueDeliveries(this.clock().toISOString(), true);
+    let next = 0;
+    let stop = false;
+    const worker = async () => {
+      while (!stop && next < due.length) {
+        const d = due[next++]!;
+        const outcome = await this.deliverOne(d, summary);
+        if (outcome === 'stop') stop = true;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  }
+
+  /** Composes the .eml once (kept as proof, resent byte for byte after a crash) and hands it to the transport. */
+  async deliverOne(d: DeliveryRow, summary: PassSummary): Promise<'ok' | 'later' | 'stop'> {
+    let row = d;
+    if (!row.eml_path || !existsSync(row.eml_path)) {
+      const composed = await this.compose(row);
+      if (composed.length > this.config.message.maxBytes) {
+        const reason = `message is ${composed.length} bytes, over the ${this.config.message.maxBytes}-byte limit (message.maxBytes)`;
+        this.journal.transition(row.id, row.state, 'held', { reason }, reason);
+        summary.held.push({ delivery: row.id, recipient: row.recipient, reason });
+        return 'later';
+      }
+      const emlPath = join(this.layout.mail, `D${row.id}.eml`);
+      writeAtomic(emlPath, composed);
+      this.journal.db.prepare('UPDATE deliveries SET eml_path = ?, eml_sha256 = ?, eml_size = ? WHERE id = ?')
+        .run(emlPath, sha256(composed), composed.length, row.id);
+      row = this.journal.delivery(row.id)!;
+    }
+    const now = this.clock().toISOString();
+    if (!this.journal.transition(row.id, ['pending', 'deferred', 'sending'], 'sending',
+      { attempts: row.attempts + 1, first_attempt_at: row.first_attempt_at ?? now }, `attempt ${row.attempts + 1} via ${this.transport.name}`)) {
+      return 'later';
+    }
+    const raw = readFileSync(row.eml_path!);
+    const outcome = await this.transport.send({ deliveryId: `D${row.id}`, messageId: row.message_id, from: this.config.lab.mailbox, to: row.recipient, raw });
+    if (outcome.ok) {
+      this.journal.transition(row.id, 'sending', 'accepted', { accepted_at: this.clock().toISOString(), last_reply: outcome.response, queue_id: outcome.queueId ?? null, reason: null, next_attempt_at: null }, outcome.response);
+      summary.sent++;
+      return 'ok';
+    }
+    const first = row.first_attempt_at ?? now;
+    if (outcome.permanent || expired(first, this.clock().toISOString(), this.config.retry)) {
+      const reason = outcome.permanent ? outcome.response : `gave up after ${this.config.retry.maxAgeHours} h: ${outcome.response}`;
+      this.journal.transition(row.id, 'sending', 'failed', { last_reply: outcome.response, reason, next_attempt_at: null }, reason);
+      summary.failed.push({ delivery: row.id, recipient: row.recipient, reason });
+      return outcome.certificate ? 'stop' : 'ok';
+    }
+    const delay = retryDelaySeconds(row.attempts + 1, this.config.retry);
+    const at = new Date(this.clock().getTime() + delay * 1000).toISOString();
+    const reason = outcome.certificate ? `the operator refused the lab's client certificate: ${outcome.response}` : outcome.response;
+    this.journal.transition(row.id, 'sending', 'deferred', { last_reply: outcome.response, reason, next_attempt_at: at }, `${reason}; next attempt at ${at}`);
+    summary.deferred.push({ delivery: row.id, recipient: row.recipient, reason });
+    // A refused certificate fails every message the same way: stop this pass instead of hammering the operator.
+    return outcome.certificate ? 'stop' : 'later';
+  }
+
+  private async compose(d: DeliveryRow): Promise<Buffer> {
+    const reportRow = this.journal.report(d.report_id)!;
+    const report = JSON.parse(reportRow.json) as LabReport;
+    const dir = this.reportDir(reportRow.set_id, reportRow.version);
+    const pdfName = pdfFileName(report);
+    const stage2 = d.stage === 2 && existsSync(join(dir, 'IHE_XDM.ZIP'));
+    return composeMessage({
+      report,
+      from: { address: this.config.lab.mailbox, name: this.config.lab.senderLabel ?? this.config.lab.name },
+      to: { address: d.recipient, role: d.role },
+      messageId: d.message_id,
+      date: this.clock(),
+      nil: this.config.message.nil,
+      pdf: { filename: pdfName, content: readFileSync(join(dir, pdfName)) },
+      xdm: stage2 ? { content: readFileSync(join(dir, 'IHE_XDM.ZIP')), cdaCode: '11502-2' } : undefined,
+      readReceipt: this.config.message.readReceipt,
+      endExchange: d.role === 'patient' && this.config.routing.patients.endExchange,
+    });
+  }
+}
+
+/** A `HOLD:` warning belongs to the report whose lines contain it (the last one starting at or before it). */
+function holdFor(report: LabReport, all: LabReport[], holds: ParseWarning[]): ParseWarning | undefined {
+  return holds.find((h) => {
+    if (h.line === undefined || all.length === 1) return true;
+    const owner = [...all].reverse().find((r) => (r.source?.line ?? 1) <= h.line!);
+    return owner === report;
+  });
+}
+
+/** The lab in the documents is the configured one: the input's sender code is kept only as a code. */
+export function withConfiguredLab(report: LabReport, lab: ResolvedConfig['lab']): LabReport {
+  return { ...report, lab: { ...report.lab, name: lab.name, finess: lab.finess ?? report.lab?.finess, address: lab.address ?? report.lab?.address, phone: lab.phone ?? report.lab?.phone } };
+}
+
+export function formatWarning(w: ParseWarning): string {
+  return `${w.file}${w.line !== undefined ? `:${w.line}` : ''}${w.field ? ` ${w.field}` : ''}: ${w.message}`;
+}

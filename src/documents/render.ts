@@ -1,0 +1,52 @@
+import type { LabReport } from '../model/labreport.types.js';
+import type { ResolvedConfig } from '../config/load.js';
+import type { LoincMapping } from '../loinc/mapping.js';
+import { renderPdf } from './pdf/render.js';
+import { buildCda } from './cda/build.js';
+import { buildXdm } from './xdm/build.js';
+
+/** Everything that identifies one version of one report's documents. */
+export interface DocumentIds {
+  documentId: string;
+  setId: string;
+  version: number;
+  /** Document id of the version this one replaces. */
+  replaces?: string;
+}
+
+export interface RenderedDocuments {
+  pdf: Buffer;
+  /** Stage 2 only. */
+  cda?: string;
+  xdm?: Buffer;
+  /** CDA `code/@code`, for X-MSS-CODECDA. */
+  cdaCode?: string;
+}
+
+export const CR_BIO_CODE = '11502-2';
+
+/** Renders the PDF, and with `stage2` the CR-BIO CDA and its IHE_XDM.ZIP. Pure: same inputs, same bytes. */
+export async function renderDocuments(
+  report: LabReport,
+  ids: DocumentIds,
+  opts: { lab: ResolvedConfig['lab']; stage2: boolean; mapping?: LoincMapping },
+): Promise<RenderedDocuments> {
+  const lab = opts.lab;
+  const pdf = await renderPdf(report, {
+    lab: { name: lab.name, finess: lab.finess, address: lab.address, phone: lab.phone },
+    documentId: `${report.request.fillerId ?? ids.setId.slice(0, 8)} v${ids.version}`,
+    timezone: lab.timezone,
+  });
+  if (!opts.stage2) return { pdf };
+  const cda = buildCda(report, pdf, {
+    lab: { name: lab.name, finess: lab.finess, address: lab.address, phone: lab.phone, director: lab.director },
+    timezone: lab.timezone,
+    documentId: ids.documentId,
+    setId: ids.setId,
+    version: ids.version,
+    replaces: ids.replaces,
+    mapping: opts.mapping,
+  });
+  const xdm = buildXdm(cda, report, { lab: { name: lab.name, finess: lab.finess }, timezone: lab.timezone, documentId: ids.documentId, setId: ids.setId });
+  return { pdf, cda, xdm, cdaCode: CR_BIO_CODE };
+}
