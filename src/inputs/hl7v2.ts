@@ -283,6 +283,7 @@ class Hl7Parser {
         : { code: '', label: v.kind === 'text' ? v.text : (organismResult.label) };
       isolate = { organism };
       if (subId) isolate.number = subId;
+      if (organismResult.comments) isolate.comments = organismResult.comments;
       parent.battery.results.splice(parent.battery.results.indexOf(organismResult), 1);
       parent.isolates.set(organismResult, isolate);
     } else {
