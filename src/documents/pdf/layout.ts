@@ -35,6 +35,8 @@ interface Line {
 
 const PAD_X = 3;
 const PAD_Y = 2.5;
+/** DejaVu's ascent (1901/2048 em): pdfkit places text by its top, rows align it by baseline. */
+const ASCENT = 0.928;
 export const leading = (size: number) => size * 1.28;
 
 export class Layout {
@@ -183,10 +185,12 @@ export class Layout {
     this.y += pad;
     slices.forEach((h, k) => {
       this.ensure(h);
+      // Lines of different sizes side by side share one baseline.
+      const biggest = Math.max(...laid.map((ls) => ls[k]?.size ?? 0));
       let x = this.left;
       columns.forEach((col, i) => {
         const line = laid[i]?.[k];
-        if (line) this.draw(line, x + PAD_X, this.y, col.width - 2 * PAD_X);
+        if (line) this.draw(line, x + PAD_X, this.y + (biggest - line.size) * ASCENT, col.width - 2 * PAD_X);
         x += col.width;
       });
       this.y += h;
