@@ -23,10 +23,11 @@ export function isAnsUcum(ucum: string): boolean {
   return rest === '' || ansList().has(rest);
 }
 
-// Whole-unit spellings whose UCUM form is not reached by the part-by-part rules below.
+// French "giga/téra par litre", written with a capital letter: case matters, g/l is grams.
+const CASED: Record<string, string> = { 'G/L': '10*9/L', 'G/l': '10*9/L', 'T/L': '10*12/L', 'T/l': '10*12/L' };
+
+// Whole-unit spellings (compared upper-cased) whose UCUM form the part-by-part rules do not reach.
 const WHOLE: Record<string, string> = {
-  'G/L': '10*9/L',
-  'T/L': '10*12/L',
   'GIGA/L': '10*9/L',
   'TERA/L': '10*12/L',
   '/MM3': '/uL',
@@ -76,7 +77,7 @@ function atom(a: string): string | undefined {
 export function toUcum(unit: string): { ucum: string; known: boolean } | undefined {
   const written = unit.trim().replace(/[µμ]/g, 'u').replace(/\s*\/\s*/g, '/').replace(/^x\s*/i, '');
   if (!written) return undefined;
-  const whole = WHOLE[written.toUpperCase()];
+  const whole = CASED[written] ?? WHOLE[written.toUpperCase()];
   const ucum = whole ?? byParts(written) ?? written;
   return { ucum, known: isAnsUcum(ucum) };
 }
