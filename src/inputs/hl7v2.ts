@@ -26,7 +26,7 @@ export function parseHl7(bytes: Buffer, opts: ParseOptions): ParseResult {
   }
   const p = new Hl7Parser(r, opts.file, decoded.charset);
   let no = 0;
-  let last: { seg: Segment; eol: string } | undefined;
+  let last: Segment | undefined;
   let eolWarned = false;
   for (const span of segmentSpans(text)) {
     let line = text.slice(span.start, span.end);
@@ -47,12 +47,12 @@ export function parseHl7(bytes: Buffer, opts: ParseOptions): ParseResult {
     }
     checkSegment(line, no, r);
     const seg = new Segment(line, no, r.d);
+    if (span.eol === '') checkComplete(seg, r);
     p.segment(seg);
-    last = { seg, eol: span.eol };
+    last = seg;
   }
   if (!last) throw new InputError({ file: opts.file, line: 1 }, 'empty file: no MSH segment');
-  if (last.eol === '') checkComplete(last.seg, r);
-  const reports = p.finish(last.seg);
+  const reports = p.finish(last);
   return { format: 'hl7v2', charset: decoded.charset, reports, warnings: r.finish() };
 }
 
@@ -394,7 +394,8 @@ class Hl7Parser {
   /** Ends the last message and builds the reports (statuses, empty batteries dropped). */
   finish(last: Segment): LabReport[] {
     if (!this.msh) throw new InputError({ file: this.file, line: 1, field: 'MSH' }, 'no MSH segment: not an HL7 message');
-    for (const open of this.batches) {
+    const open = this.batches.at(-1);
+    if (open) {
       throw new InputError({ file: this.file, line: last.no, field: open.seg.id === 'FHS' ? 'FTS' : 'BTS' }, `${open.seg.id} batch without its trailer: file truncated`);
     }
     this.endMessage();
