@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { ConfigError, readSecret } from '../../config/load.js';
+import type { Imap, Smtp } from '../../config/config.types.js';
+
+/**
+ * TLS settings for talking to the MSSanté operator. The operator's certificate is verified against the
+ * pinned CA bundle only (IGC-Santé is not in public trust stores, and nothing else should be trusted);
+ * TLS 1.2 is the floor (ECO.1.1.1). There is deliberately no option to turn verification off.
+ */
+export type PinnedTls = ConnectionOptions & { minVersion: 'TLSv1.2'; rejectUnauthorized: true; servername: string; ca: Buffer };
+
+function readFile(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ConfigError(`${what}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function pinned(host: string, servername: string | undefined, caPath: string, what: string): PinnedTls {
+  return { ca: readFile(caPath, `${what}.ca`), servername: servername ?? host, minVersion: 'TLSv1.2', rejectUnauthorized: true };
+}
+
+/** The SMTP connection's TLS options, with the application mailbox's client certificate (PKCS#12 or PEM). */
+export function smtpTls(smtp: Smtp): PinnedTls {
+  const tls: PinnedTls = pinned(smtp.host, smtp.servername, smtp.ca, 'transport.smtp');
+  const passphrase = readSecret(smtp.passphrase, 'transport.smtp.passphrase');
+  if (smtp.pfx) {
+    tls.pfx = readFile(smtp.pfx, 'transport.smtp.pfx');
+  } else if (smtp.cert && smtp.key) {
+    tls.cert = readFile(smtp.cert, 'transport.smtp.cert');
+    tls.key = readFile(smtp.key, 'transport.smtp.key');
+  } else {
+    throw new ConfigError('transport.smtp: the application mailbox needs its client certificate: set "pfx" (PKCS#12), or "cert" and "key" (PEM)');
+  }
+  if (passphrase !== undefined) tls.passphrase = passphrase;
+  return tls;
+}
+
+/** The IMAP connection's TLS options (the lab logs in with its password; no client certificate on IMAP). */
+export function imapTls(imap: Imap): PinnedTls {
+  return pinned(imap.host, imap.servername, imap.ca, 'receipts.imap');
+}

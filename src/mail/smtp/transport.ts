@@ -1,0 +1,82 @@
+import nodemailer from 'nodemailer';
+import type { ResolvedConfig } from '../../config/load.js';
+import { ConfigError } from '../../config/load.js';
+import type { Smtp } from '../../config/config.types.js';
+import type { OutgoingMessage, SendOutcome, Transport } from '../transport.js';
+import { classifySmtpError, queueIdOf, type SmtpErrorLike } from './classify.js';
+import { smtpTls, type PinnedTls } from './tls.js';
+
+/** nodemailer options for the operator: STARTTLS required (or implicit TLS), pinned CA, client certificate, pooled. */
+export function smtpOptions(smtp: Smtp, tls: PinnedTls = smtpTls(smtp)) {
+  return {
+    pool: true as const,
+    maxConnections: smtp.pool ?? 1,
+    maxMessages: Infinity,
+    // Retries belong to the journal (back-off, max age); the pool must not resend on its own.
+    maxRequeues: 0,
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.implicitTls === true,
+    // STARTTLS or nothing: without TLS the message is never sent (no opportunistic fallback).
+    requireTLS: smtp.implicitTls !== true,
+    ignoreTLS: false,
+    opportunisticTLS: false,
+    tls,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 300_000,
+    logger: false,
+  };
+}
+
+/** The dispatcher's view of the MSSanté operator: one message, one recipient, a DSN asked for each time. */
+export class SmtpTransport implements Transport {
+  readonly name: string;
+  private readonly mailer: ReturnType<typeof nodemailer.createTransport>;
+
+  constructor(smtp: Smtp, tls?: PinnedTls) {
+    this.name = `smtp ${smtp.host}:${smtp.port}`;
+    this.mailer = nodemailer.createTransport(smtpOptions(smtp, tls));
+    // A pooled connection that dies between messages emits 'error'; the next send reports it.
+    this.mailer.on('error', () => {});
+  }
+
+  async send(message: OutgoingMessage): Promise<SendOutcome> {
+    try {
+      const info = await this.mailer.sendMail({
+        envelope: { from: message.from, to: [message.to] },
+        raw: message.raw,
+        dsn: { id: message.deliveryId, return: 'headers', notify: ['success', 'failure', 'delay'] },
+      });
+      const accepted = addresses(info.accepted);
+      if (addresses(info.rejected).length || !accepted.includes(message.to.toLowerCase())) {
+        const errs = (info as { rejectedErrors?: SmtpErrorLike[] }).rejectedErrors ?? [];
+        return classifySmtpError({ rejectedErrors: errs.length ? errs : [{ message: `not accepted: ${info.response}` }] }, message.to);
+      }
+      const response = String(info.response ?? '').trim();
+      return { ok: true, response, queueId: queueIdOf(response) };
+    } catch (err) {
+      return classifySmtpError(err as SmtpErrorLike, message.to);
+    }
+  }
+
+  /** Opens a connection, does the TLS handshake with the client certificate and EHLO; throws what went wrong. */
+  async verify(): Promise<void> {
+    await this.mailer.verify();
+  }
+
+  async close(): Promise<void> {
+    this.mailer.close();
+  }
+}
+
+function addresses(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list.map((a: string | { address: string }) => (typeof a === 'string' ? a : a.address).toLowerCase());
+}
+
+export function createSmtpTransport(config: ResolvedConfig): Transport {
+  const smtp = config.transport.smtp;
+  if (!smtp) throw new ConfigError('transport.smtp: required when transport.type is "smtp"');
+  return new SmtpTransport(smtp);
+}
