@@ -1,0 +1,40 @@
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig, type ResolvedConfig } from '../../src/config/load.js';
+import { repoRoot } from './paths.js';
+import { tmpDir } from './tmp.js';
+
+/** A lab in a temp folder: the example config and address book, an empty export folder, overrides applied. */
+export function tempLab(overrides: Record<string, unknown> = {}): { dir: string; configFile: string; config: ResolvedConfig; exportDir: string } {
+  const dir = tmpDir('labmss-lab-');
+  cpSync(join(repoRoot, 'examples', 'address-book.csv'), join(dir, 'address-book.csv'));
+  mkdirSync(join(dir, 'export'));
+  const raw = {
+    lab: {
+      name: 'Laboratoire de Test', finess: '750000001', mailbox: 'labo-test@mss.test', timezone: 'Europe/Paris',
+      address: { lines: ['1 rue du Test'], postalCode: '75012', city: 'PARIS' }, phone: '01 00 00 00 00',
+    },
+    paths: { export: 'export', state: 'state' },
+    intake: { settleSeconds: 0 },
+    addressBook: 'address-book.csv',
+    message: { nil: 'LABMSS-TEST' },
+    ...overrides,
+  };
+  const configFile = join(dir, 'labmss.json');
+  writeFileSync(configFile, JSON.stringify(raw, null, 2));
+  return { dir, configFile, config: resolveConfig(structuredClone(raw), configFile), exportDir: join(dir, 'export') };
+}
+
+/** A small valid LabReport routed to dr.martin@mss.test through the example address book. */
+export function sampleReport(n = 1, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    patient: { ids: { ipp: `IPP${n}` }, familyName: `PATIENT${n}`, givenNames: ['Élodie'], birthDate: '1980-01-02', sex: 'F' },
+    prescriber: { code: 'MART01', familyName: 'MARTIN', givenName: 'Jean' },
+    request: { fillerId: `DOS${n}`, collectedAt: '2026-11-20T08:00', reportedAt: '2026-11-20T12:00' },
+    status: 'final',
+    chapters: [{ label: 'Biochimie', code: 'BIOCH', batteries: [{ label: 'Glycémie', code: 'GLY', results: [
+      { code: 'GLY', label: 'Glucose', value: { kind: 'numeric', value: `5.${n}0` }, unit: 'mmol/L', range: { low: '3.90', high: '5.80', text: '3.90 - 5.80' } },
+    ] }] }],
+    ...extra,
+  };
+}

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { simpleParser } from 'mailparser';
+import { composeMessage, pdfFileName, subjectFor, insQualified } from '../../src/mail/compose.js';
+import type { LabReport } from '../../src/model/labreport.types.js';
+import { sampleReport } from '../helpers/lab.js';
+
+const report = sampleReport(1, {
+  patient: { ids: { ipp: 'I1', ins: { value: '279035121518989', oid: '1.2.250.1.213.1.4.8', qualified: true } },
+    familyName: 'Dupont-Éluard', birthFamilyName: 'MARTIN', givenNames: ['Hélène', 'Marie'], birthDate: '1979-03-12', sex: 'F' },
+}) as unknown as LabReport;
+
+const base = {
+  report,
+  from: { address: 'labo@lab.mssante.fr', name: 'Laboratoire des Tilleuls' },
+  to: { address: 'dr.martin@medecin.mssante.fr', role: 'prescriber' },
+  messageId: '<labmss.D7.abc@lab.mssante.fr>',
+  date: new Date('2026-11-20T13:00:00Z'),
+  nil: 'NIL-123',
+  pdf: { filename: pdfFileName(report), content: Buffer.from('%PDF-1.4 fake') },
+  readReceipt: true,
+};
+
+test('R2 PDF file name: date of the act, document type, NOM, prénom, dossier — ASCII', () => {
+  assert.equal(pdfFileName(report), '20261120_CR-BIO_DUPONT-ELUARD_Helene_DOS1.pdf');
+});
+
+test('stage 1 message: headers, French body, the PDF attached byte for byte', async () => {
+  const parsed = await simpleParser(await composeMessage(base));
+  assert.equal(parsed.messageId, '<labmss.D7.abc@lab.mssante.fr>');
+  assert.equal(parsed.headers.get('x-mss-nil'), 'NIL-123');
+  assert.equal(parsed.headers.get('x-mss-codecda'), undefined);
+  assert.equal((parsed.headers.get('disposition-notification-to') as { text: string }).text, 'labo@lab.mssante.fr');
+  assert.equal(parsed.from!.value[0]!.address, 'labo@lab.mssante.fr');
+  assert.match(parsed.subject!, /DUPONT-ÉLUARD Hélène/);
+  assert.match(parsed.text!, /Patient : DUPONT-ÉLUARD Hélène \(né\(e\) MARTIN\), né\(e\) le 12\/03\/1979/);
+  assert.equal(parsed.attachments.length, 1);
+  assert.equal(parsed.attachments[0]!.filename, '20261120_CR-BIO_DUPONT-ELUARD_Helene_DOS1.pdf');
+  assert.deepEqual(parsed.attachments[0]!.content, Buffer.from('%PDF-1.4 fake'));
+});
+
+test('stage 2 message: XDM subject, X-MSS-CODECDA, X-MSS-INS, IHE_XDM.ZIP then the PDF', async () => {
+  const parsed = await simpleParser(await composeMessage({ ...base, xdm: { content: Buffer.from('PK zip'), cdaCode: '11502-2' } }));
+  assert.equal(parsed.subject, "XDM/1.0/DDM+CR d'examens biologiques MARTIN Hélène 12/03/1979");
+  assert.equal(parsed.headers.get('x-mss-codecda'), '11502-2');
+  assert.equal(parsed.headers.get('x-mss-ins'), 'O');
+  assert.deepEqual(parsed.attachments.map((a) => a.filename), ['IHE_XDM.ZIP', '20261120_CR-BIO_DUPONT-ELUARD_Helene_DOS1.pdf']);
+});
+
+test('X-MSS-INS is N without a qualified INS and its traits', () => {
+  const r = structuredClone(report);
+  r.patient.ids.ins!.qualified = false;
+  assert.equal(insQualified(r), false);
+  const s = structuredClone(report);
+  delete s.patient.birthDate;
+  assert.equal(insQualified(s), false);
+  assert.equal(insQualified(report), true);
+  assert.match(subjectFor(r, false), /^Compte rendu d'examens biologiques - DUPONT-ÉLUARD Hélène \(né\(e\) MARTIN\) - 20\/11\/2026$/);
+});
+
+test('patient messages end the exchange with X-MSS-MES: FIN', async () => {
+  const parsed = await simpleParser(await composeMessage({ ...base, to: { address: '279035121518989@patient.mssante.fr', role: 'patient' }, endExchange: true }));
+  assert.equal(parsed.headers.get('x-mss-mes'), 'FIN');
+});

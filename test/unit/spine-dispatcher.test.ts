@@ -1,0 +1,186 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { Dispatcher, emptySummary, exitCodeOf } from '../../src/dispatcher.js';
+import { Journal } from '../../src/queue/journal.js';
+import { OutboxTransport } from '../../src/mail/outbox.js';
+import type { OutgoingMessage, SendOutcome, Transport } from '../../src/mail/transport.js';
+import { sampleReport, tempLab } from '../helpers/lab.js';
+
+type Lab = ReturnType<typeof tempLab>;
+
+function open(lab: Lab, transport: Transport, clock?: () => Date) {
+  mkdirSync(lab.config.paths.state, { recursive: true });
+  const journal = Journal.open(lab.config.paths.state, { actor: 'test', clock });
+  return { journal, dispatcher: new Dispatcher(lab.config, journal, transport, clock) };
+}
+
+async function pass(d: Dispatcher) {
+  const s = emptySummary();
+  await d.intake(s);
+  await d.deliverDue(s);
+  return s;
+}
+
+const outbox = (lab: Lab) => join(lab.config.paths.state, 'outbox');
+
+test('a JSON export becomes one message per recipient in the outbox, with the PDF attached', async () => {
+  const lab = tempLab();
+  writeFileSync(join(lab.exportDir, 'r1.json'), JSON.stringify(sampleReport(1, {
+    copiesTo: [{ code: 'DURA02', familyName: 'DURAND' }],
+  })));
+  const { journal, dispatcher } = open(lab, new OutboxTransport(outbox(lab)));
+  const s = await pass(dispatcher);
+  assert.equal(s.claimed, 1);
+  assert.equal(s.sent, 2);
+  assert.equal(exitCodeOf(s), 0);
+  const emls = readdirSync(outbox(lab)).sort();
+  assert.deepEqual(emls, ['D1.eml', 'D2.eml']);
+  const m = await simpleParser(readFileSync(join(outbox(lab), 'D1.eml')));
+  assert.equal(m.to && !Array.isArray(m.to) ? m.to.value[0]!.address : '', 'dr.martin@mss.test');
+  assert.equal(m.attachments[0]!.contentType, 'application/pdf');
+  assert.ok(m.attachments[0]!.content.subarray(0, 5).equals(Buffer.from('%PDF-')));
+  assert.equal(journal.countsByState().accepted, 2);
+  assert.equal(existsSync(join(lab.exportDir, 'r1.json')), false);
+});
+
+test('the same bytes are never sent twice unless forced', async () => {
+  const lab = tempLab();
+  const body = JSON.stringify(sampleReport(2));
+  writeFileSync(join(lab.exportDir, 'a.json'), body);
+  const { journal, dispatcher } = open(lab, new OutboxTransport(outbox(lab)));
+  assert.equal((await pass(dispatcher)).sent, 1);
+  writeFileSync(join(lab.exportDir, 'a-again.json'), body);
+  const s = await pass(dispatcher);
+  assert.equal(s.duplicates, 1);
+  assert.equal(s.sent, 0);
+  assert.equal(exitCodeOf(s), 0);
+  assert.ok(journal.events({}).some((e) => e.kind === 'duplicate' && /--force/.test(e.detail ?? '')));
+  writeFileSync(join(lab.exportDir, 'forced.json'), body);
+  const forced = emptySummary();
+  await dispatcher.claimAndProcess(join(lab.exportDir, 'forced.json'), forced, { force: true });
+  await dispatcher.deliverDue(forced);
+  assert.equal(forced.sent, 1);
+});
+
+test('a broken file is quarantined with its bytes and a reason; the others go on; exit code 1', async () => {
+  const lab = tempLab();
+  writeFileSync(join(lab.exportDir, 'good.json'), JSON.stringify(sampleReport(3)));
+  const bad = sampleReport(4) as any;
+  bad.chapters[0].batteries[0].results[0].value.value = '5,4';
+  writeFileSync(join(lab.exportDir, 'bad.json'), JSON.stringify(bad));
+  writeFileSync(join(lab.exportDir, 'garbage.txt'), Buffer.from([0x00, 0xff, 0x13, 0x37]));
+  const { journal, dispatcher } = open(lab, new OutboxTransport(outbox(lab)));
+  const s = await pass(dispatcher);
+  assert.equal(s.sent, 1);
+  assert.equal(s.quarantined.length, 2);
+  assert.equal(exitCodeOf(s), 1);
+  const q = join(lab.config.paths.state, 'quarantine');
+  assert.deepEqual(readFileSync(join(q, 'garbage.txt')), Buffer.from([0x00, 0xff, 0x13, 0x37]));
+  assert.match(readFileSync(join(q, 'bad.json.error.txt'), 'utf8'), /bad\.json .*\/chapters\/0\/batteries\/0\/results\/0\/value\/value/);
+  assert.match(readFileSync(join(q, 'garbage.txt.error.txt'), 'utf8'), /garbage\.txt:1: unknown format/);
+  assert.equal(journal.filesInState('quarantined').length, 2);
+});
+
+test('no resolvable recipient: held with the reason, visible, and exit code 1', async () => {
+  const lab = tempLab();
+  writeFileSync(join(lab.exportDir, 'x.json'), JSON.stringify(sampleReport(5, { prescriber: { code: 'NOBODY', familyName: 'INCONNU' } })));
+  const { journal, dispatcher } = open(lab, new OutboxTransport(outbox(lab)));
+  const s = await pass(dispatcher);
+  assert.equal(s.sent, 0);
+  assert.equal(s.held.length, 1);
+  assert.equal(exitCodeOf(s), 1);
+  const held = journal.deliveriesInStates(['held']);
+  assert.equal(held.length, 1);
+  assert.match(held[0]!.recipient, /INCONNU \(code NOBODY\)/);
+  assert.match(held[0]!.reason!, /no MSSanté address/);
+});
+
+class FlakyTransport implements Transport {
+  readonly name = 'flaky';
+  sent: OutgoingMessage[] = [];
+  constructor(private outcomes: SendOutcome[]) {}
+  async send(m: OutgoingMessage): Promise<SendOutcome> {
+    const o = this.outcomes.shift() ?? { ok: true, response: '250 2.0.0 Ok: queued as X1' };
+    if (o.ok) this.sent.push(m);
+    return o;
+  }
+  async close() {}
+}
+
+test('4xx defers with back-off, then the same .eml and Message-ID go out; 5xx fails at once', async () => {
+  const lab = tempLab();
+  const t0 = Date.now() + 1000;
+  let now = new Date(t0);
+  const clock = () => now;
+  writeFileSync(join(lab.exportDir, 'a.json'), JSON.stringify(sampleReport(6)));
+  const t = new FlakyTransport([{ ok: false, permanent: false, response: '451 4.3.0 try later' }]);
+  const { journal, dispatcher } = open(lab, t, clock);
+  const first = await pass(dispatcher);
+  assert.equal(first.deferred.length, 1);
+  const d = journal.delivery(1)!;
+  assert.equal(d.state, 'deferred');
+  assert.equal(d.next_attempt_at, new Date(t0 + 60_000).toISOString());
+  const eml = readFileSync(d.eml_path!);
+  now = new Date(t0 + 30_000);
+  assert.equal((await pass(dispatcher)).sent, 0, 'not due yet');
+  now = new Date(t0 + 60_000);
+  assert.equal((await pass(dispatcher)).sent, 1);
+  assert.deepEqual(t.sent[0]!.raw, eml);
+  assert.equal(t.sent[0]!.messageId, d.message_id);
+  assert.equal(journal.delivery(1)!.state, 'accepted');
+  assert.equal(journal.delivery(1)!.queue_id, null);
+
+  writeFileSync(join(lab.exportDir, 'b.json'), JSON.stringify(sampleReport(7)));
+  t['outcomes'].push({ ok: false, permanent: true, response: '550 5.1.1 user unknown' });
+  const s = await pass(dispatcher);
+  assert.equal(s.failed.length, 1);
+  assert.equal(journal.delivery(2)!.state, 'failed');
+  assert.equal(journal.delivery(2)!.reason, '550 5.1.1 user unknown');
+});
+
+test('a crash after claiming resumes the file; a delivery caught sending is resent with the same Message-ID', async () => {
+  const lab = tempLab();
+  const { journal, dispatcher } = open(lab, new OutboxTransport(outbox(lab)));
+  // Simulate a crash right after the claim: the file sits in incoming/ with no journal row.
+  writeFileSync(join(lab.config.paths.state, 'incoming', '20261120T100000Z-crash.json'), JSON.stringify(sampleReport(8)));
+  const s = await pass(dispatcher);
+  assert.equal(s.reports, 1);
+  assert.equal(s.sent, 1);
+  assert.deepEqual(readdirSync(join(lab.config.paths.state, 'incoming')), []);
+  // Simulate a crash while sending.
+  writeFileSync(join(lab.exportDir, 'b.json'), JSON.stringify(sampleReport(9)));
+  const s2 = emptySummary();
+  await dispatcher.intake(s2);
+  const d = journal.dueDeliveries(new Date().toISOString(), false)[0]!;
+  journal.transition(d.id, 'pending', 'sending');
+  await dispatcher.deliverDue(s2);
+  const m = await simpleParser(readFileSync(join(outbox(lab), `D${d.id}.eml`)));
+  assert.equal(m.messageId, d.message_id);
+  assert.equal(journal.delivery(d.id)!.state, 'accepted');
+});
+
+test('a message over the size limit is held, not sent', async () => {
+  const lab = tempLab({ message: { nil: 'X', maxBytes: 10000 } });
+  writeFileSync(join(lab.exportDir, 'a.json'), JSON.stringify(sampleReport(10)));
+  const { journal, dispatcher } = open(lab, new OutboxTransport(outbox(lab)));
+  const s = await pass(dispatcher);
+  assert.equal(s.sent, 0);
+  assert.match(journal.delivery(1)!.reason!, /over the 10000-byte limit/);
+  assert.equal(journal.delivery(1)!.state, 'held');
+});
+
+test('a later report for the same order is its next version', async () => {
+  const lab = tempLab();
+  const { journal, dispatcher } = open(lab, new OutboxTransport(outbox(lab)));
+  writeFileSync(join(lab.exportDir, 'v1.json'), JSON.stringify(sampleReport(11, { status: 'partial' })));
+  await pass(dispatcher);
+  writeFileSync(join(lab.exportDir, 'v2.json'), JSON.stringify(sampleReport(11, { status: 'corrected' })));
+  await pass(dispatcher);
+  const [a, b] = [journal.report(1)!, journal.report(2)!];
+  assert.equal(a.set_id, b.set_id);
+  assert.deepEqual([a.version, b.version], [1, 2]);
+  assert.notEqual(a.document_id, b.document_id);
+});
