@@ -2,6 +2,7 @@ import type { Address, Ins, Patient, Practitioner } from '../model/labreport.typ
 import type { Hl7Reader } from './hl7-read.js';
 import type { Segment } from './hl7-tokens.js';
 import { InputError } from './types.js';
+import { parseTimestamp } from './values.js';
 
 /** INS OIDs (NIR, NIA, and the test NIR/NIA used by ANS test data). */
 const INS_OIDS: ReadonlySet<string> = new Set(['1.2.250.1.213.1.4.8', '1.2.250.1.213.1.4.9', '1.2.250.1.213.1.4.10', '1.2.250.1.213.1.4.11']);
@@ -127,6 +128,10 @@ export function validatorOf(seg: Segment, r: Hl7Reader): Practitioner | undefine
   const raw = seg.reps(32)[0];
   if (!raw) return undefined;
   const parts = raw.split(r.d.component);
+  // Some senders (NIST LRI) write an XCN here: id^family^given… instead of id&family&given^time.
+  if (!(parts[0] ?? '').includes(r.d.subcomponent) && (parts[1] ?? '').trim() && parseTimestamp(parts[1]!.trim()) === undefined) {
+    return practitionerOf(raw, seg, 'OBR-32', r);
+  }
   const s = r.subs(parts[0] ?? '', seg, 'OBR-32.1');
   const p: Practitioner = {};
   const id = (s[0] ?? '').trim();

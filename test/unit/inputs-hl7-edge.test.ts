@@ -202,3 +202,9 @@ test('PID: INS with an unknown OID is not an INS; NIA OID accepted; MR used as I
   assert.equal(pid('123456789012345^^^X&1.2.3&ISO^INS~MR9^^^^MR').ids.ipp, 'MR9');
   assert.deepEqual(pid('123456789012345^^^ASIP-SANTE-INS-NIA&1.2.250.1.213.1.4.9&ISO^INS', 'VALI').ids.ins, { value: '123456789012345', oid: '1.2.250.1.213.1.4.9', qualified: true });
 });
+
+test('OBR-32 validator: NDL (id&family&given^time) and the XCN spelling some senders use', () => {
+  const v = (f32: string) => parse([MSH, PID, `OBR|1|P|F|G^G^L${'|'.repeat(28)}${f32}`, OBX(1, '1')].join('\r')).reports[0]!.validator;
+  assert.deepEqual(v('12345678901&MARTIN&Anne&&&Dr&&&RPPS^202401011200'), { rpps: '12345678901', familyName: 'MARTIN', givenName: 'Anne', title: 'Dr', time: '2024-01-01T12:00' });
+  assert.deepEqual(v('12345678901^MARTIN^Anne^^^Dr^^^RPPS'), { rpps: '12345678901', familyName: 'MARTIN', givenName: 'Anne', title: 'Dr' });
+});
