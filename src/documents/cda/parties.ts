@@ -1,0 +1,64 @@
+/** Header building blocks for people and organizations (addresses, telecoms, names, identifiers). */
+import type { Address, Practitioner } from '../../model/labreport.types.js';
+import { RPPS_ROOT } from './codes.js';
+import type { CdaContext } from './context.js';
+import { labRoot, structureId } from './ids.js';
+import { el, type XNode } from './xml.js';
+
+export function addr(a: Address | undefined): XNode {
+  const lines = a?.lines?.filter((l) => l.trim() !== '') ?? [];
+  if (!a || (lines.length === 0 && !a.postalCode && !a.city)) return el('addr', { nullFlavor: 'UNK' });
+  // CI-SIS addresses are either all streetAddressLine or all structured parts, never mixed.
+  if (lines.length === 0) {
+    return el('addr', null,
+      a.postalCode ? el('postalCode', null, a.postalCode) : undefined,
+      a.city ? el('city', null, a.city) : undefined,
+      a.country ? el('country', null, a.country) : undefined);
+  }
+  const town = [a.postalCode, a.city].filter(Boolean).join(' ');
+  return el('addr', null, [...lines, town, a.country ?? ''].filter((l) => l !== '').map((l) => el('streetAddressLine', null, l)));
+}
+
+/** telecom elements (phone, then MSSanté address); one nullFlavor UNK when there is neither. */
+export function telecoms(phone?: string, mail?: string): XNode[] {
+  const out: XNode[] = [];
+  if (phone) out.push(el('telecom', { value: `tel:${phone.replace(/\s+/g, '')}`, use: 'WP' }));
+  if (mail) out.push(el('telecom', { value: `mailto:${mail}` }));
+  return out.length ? out : [el('telecom', { nullFlavor: 'UNK' })];
+}
+
+/** A practitioner's national id: RPPS ('8'+n°) or ADELI ('0'+n°), else the LIS code under the lab's root. */
+export function practitionerId(p: Practitioner | undefined, ctx: CdaContext): XNode {
+  if (p?.rpps) return el('id', { root: RPPS_ROOT, extension: `8${p.rpps}` });
+  if (p?.adeli) return el('id', { root: RPPS_ROOT, extension: `0${p.adeli}` });
+  if (p?.code) return el('id', { root: labRoot(ctx.lab), extension: p.code });
+  return el('id', { nullFlavor: 'UNK' });
+}
+
+export function personName(p: Practitioner | undefined): XNode {
+  if (p?.familyName || p?.givenName) {
+    return el('name', null,
+      p.givenName ? el('given', null, p.givenName) : undefined,
+      el('family', p.familyName ? null : { nullFlavor: 'UNK' }, p.familyName));
+  }
+  if (p?.name) return el('name', null, el('family', null, p.name));
+  return el('name', null, el('family', { nullFlavor: 'UNK' }));
+}
+
+/** The lab as an organization: id (FINESS-based national id, else the lab's root), name, telecom, addr. */
+export function labOrganization(tag: string, ctx: CdaContext, extra?: XNode): XNode {
+  const sid = structureId(ctx.lab);
+  return el(tag, null,
+    el('id', sid ?? { root: labRoot(ctx.lab) }),
+    el('name', null, ctx.lab.name),
+    telecoms(ctx.lab.phone),
+    addr(ctx.lab.address),
+    extra);
+}
+
+/** The biologist who answers for the report: the validating biologist, else the lab director. */
+export function biologist(validator: Practitioner | undefined, ctx: CdaContext): Practitioner {
+  if (validator && (validator.rpps || validator.adeli || validator.familyName || validator.name)) return validator;
+  const d = ctx.lab.director;
+  return { rpps: d?.rpps, familyName: d?.familyName, givenName: d?.givenName, phone: ctx.lab.phone, address: ctx.lab.address };
+}

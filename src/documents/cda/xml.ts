@@ -1,0 +1,47 @@
+/**
+ * Tiny node constructors for fast-xml-parser's XMLBuilder in preserveOrder mode: the CDA narrative
+ * is mixed content (text, <content>, <br/> interleaved), which only the ordered form can express.
+ * The builder escapes every text and attribute value, so no XML is ever assembled by hand.
+ */
+import { XMLBuilder } from 'fast-xml-parser';
+
+export type XNode = Record<string, unknown>;
+export type Attrs = Record<string, string | number | boolean | undefined>;
+export type Child = XNode | string | undefined | null | false | Child[];
+
+const builder = new XMLBuilder({
+  preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '@_', format: false,
+  suppressEmptyNode: true, suppressBooleanAttributes: false,
+});
+
+function flatten(children: Child[], out: XNode[]): XNode[] {
+  for (const c of children) {
+    if (c === undefined || c === null || c === false) continue;
+    if (Array.isArray(c)) flatten(c, out);
+    else if (typeof c === 'string') out.push({ '#text': c });
+    else out.push(c);
+  }
+  return out;
+}
+
+/** An element; attributes whose value is undefined are left out; children may be nested arrays, strings or nothing. */
+export function el(name: string, attrs?: Attrs | null, ...children: Child[]): XNode {
+  const node: XNode = { [name]: flatten(children, []) };
+  if (attrs) {
+    const a: Record<string, string> = {};
+    let any = false;
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === undefined) continue;
+      a[`@_${k}`] = String(v);
+      any = true;
+    }
+    if (any) node[':@'] = a;
+  }
+  return node;
+}
+
+/** XML text of a document whose root is `root`, with the UTF-8 declaration. */
+export function xmlDocument(root: XNode): string {
+  const decl: XNode = { '?xml': [{ '#text': '' }], ':@': { '@_version': '1.0', '@_encoding': 'UTF-8' } };
+  return builder.build([decl, root]) as string;
+}
