@@ -13,7 +13,7 @@ import { composeMessage, pdfFileName } from './mail/compose.js';
 import type { Transport } from './mail/transport.js';
 import { route, type Recipient, type Unrouted } from './routing/resolve.js';
 import { loadAddressBook, type AddressBook } from './routing/address-book.js';
-import { loadMapping, type LoincMapping } from './loinc/mapping.js';
+import { loadMapping, type LoincMapping } from './loinc/index.js';
 
 /** What one pass did, for the CLI's summary and exit code. */
 export interface PassSummary {

@@ -65,6 +65,11 @@ export function describeFailure(err: unknown): { message: string; code: number }
   if (err instanceof CliError) return { message: err.message, code: err.code };
   if (err instanceof ConfigError) return { message: err.message, code: EXIT.USAGE };
   if (err instanceof LockBusy) return { message: err.message, code: EXIT.USAGE };
+  const sys = err as NodeJS.ErrnoException;
+  if (sys?.code === 'ENOENT' || sys?.code === 'EACCES' || sys?.code === 'EISDIR') {
+    const what = { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory' }[sys.code];
+    return { message: `${sys.path ?? ''}: ${what}`, code: EXIT.USAGE };
+  }
   return { message: (err as Error)?.stack ?? String(err), code: EXIT.USAGE };
 }
 
