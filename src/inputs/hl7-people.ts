@@ -36,11 +36,12 @@ export function patientOf(pid: Segment, r: Hl7Reader): Patient {
     ids.ins = { ...insCandidate, qualified: reliability.includes('VALI') || reliability.includes('QUAL') };
   }
 
-  const names = pid.reps(5).map((rep) => r.comps(rep, pid, 'PID-5'));
+  // Subcomponents (FN: surname&prefix…) are split before unescaping, so an escaped `&` stays in the name.
+  const names = pid.reps(5).map((rep) => rep.split(r.d.component).map((c, i) => r.subs(c, pid, `PID-5.${i + 1}`)[0]!));
   const legal = names.find((n) => (n[6] ?? '').trim().toUpperCase() === 'L');
   const used = names.find((n) => (n[6] ?? '').trim().toUpperCase() === 'D');
   const main = used ?? legal ?? names[0];
-  const family = (n: string[] | undefined) => (n?.[0] ?? '').split(r.d.subcomponent)[0]!.trim();
+  const family = (n: string[] | undefined) => (n?.[0] ?? '').trim();
   const familyName = family(main);
   if (!familyName) throw new InputError({ file: r.file, line: pid.no, field: 'PID-5' }, 'no patient family name: the patient cannot be identified');
   const patient: Patient = { ids, familyName };
@@ -57,7 +58,7 @@ export function patientOf(pid: Segment, r: Hl7Reader): Patient {
   if (sex === 'M' || sex === 'F') patient.sex = sex;
   else if (sex) patient.sex = 'U';
 
-  const addresses = pid.reps(11).map((rep) => r.comps(rep, pid, 'PID-11'));
+  const addresses = pid.reps(11).map((rep) => rep.split(r.d.component).map((c, i) => r.subs(c, pid, `PID-11.${i + 1}`)[0]!));
   const birthPlace = addresses.find((a) => (a[6] ?? '').trim() === 'BDL');
   if (birthPlace?.[8]?.trim()) patient.birthPlaceCode = birthPlace[8].trim();
   const home = addresses.find((a) => (a[6] ?? '').trim() === 'H') ?? addresses.find((a) => (a[6] ?? '').trim() !== 'BDL');
@@ -82,7 +83,7 @@ function givenNames(first: string, rest: string): string[] {
 /** XAD components → Address; undefined when empty. */
 export function addressOf(c: string[]): Address | undefined {
   const a: Address = {};
-  const lines = [c[0], c[1]].map((x) => (x ?? '').split('&')[0]!.trim()).filter(Boolean);
+  const lines = [c[0], c[1]].map((x) => (x ?? '').trim()).filter(Boolean);
   if (lines.length) a.lines = lines;
   if (c[4]?.trim()) a.postalCode = c[4].trim();
   if (c[2]?.trim()) a.city = c[2].trim();
@@ -115,11 +116,11 @@ function identify(p: Practitioner, id: string, authority: string[], typeCode: st
 /** One XCN repetition (id^family^given^middle^suffix^prefix^degree^source^authority^type^…^id type). */
 export function practitionerOf(raw: string, seg: Segment, field: string, r: Hl7Reader): Practitioner | undefined {
   const parts = raw.split(r.d.component);
-  const c = r.comps(raw, seg, field);
+  const c = parts.map((x, i) => r.subs(x, seg, `${field}.${i + 1}`)[0]!);
   const p: Practitioner = {};
   const id = (c[0] ?? '').trim();
   if (id) identify(p, id, r.subs(parts[8] ?? '', seg, `${field}.9`), c[12] ?? '');
-  setName(p, (c[1] ?? '').split(r.d.subcomponent)[0]!, c[2] ?? '', c[5] ?? '');
+  setName(p, c[1] ?? '', c[2] ?? '', c[5] ?? '');
   return Object.keys(p).length ? p : undefined;
 }
 
