@@ -92,6 +92,12 @@ describe('renderPdf: determinism', () => {
     const a = await renderPdf(load(), ctx);
     const b = await renderPdf(load(), ctx);
     assert.ok(a.equals(b));
+    // A render in between (other glyphs, other text) must leave no trace in the next one.
+    const other = load();
+    other.text = 'Ω Ω µ μ ½ ﬁ — texte libre';
+    other.status = 'cancelled';
+    await renderPdf(other, { ...ctx, timezone: 'America/New_York' });
+    assert.ok(a.equals(await renderPdf(load(), ctx)));
   });
 
   it('gives a different file, and a different /ID, for a different report or context', async () => {

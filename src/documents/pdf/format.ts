@@ -16,8 +16,21 @@ interface Parts {
 }
 
 /** Wall-clock parts of an instant in an IANA zone (Intl only: no clock, no locale data from disk). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function zoned(epochMs: number, timezone: string): Required<Parts> {
-  const fmt = new Intl.DateTimeFormat('en-GB', {
+  let fmt = formatters.get(timezone);
+  if (!fmt) {
+    fmt = makeFormatter(timezone);
+    formatters.set(timezone, fmt);
+  }
+  const p: Record<string, string> = {};
+  for (const part of fmt.formatToParts(new Date(epochMs))) p[part.type] = part.value;
+  return { y: p.year!, mo: p.month!, d: p.day!, h: p.hour!, mi: p.minute! };
+}
+
+function makeFormatter(timezone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-GB', {
     timeZone: timezone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -27,9 +40,6 @@ function zoned(epochMs: number, timezone: string): Required<Parts> {
     minute: '2-digit',
     second: '2-digit',
   });
-  const p: Record<string, string> = {};
-  for (const part of fmt.formatToParts(new Date(epochMs))) p[part.type] = part.value;
-  return { y: p.year!, mo: p.month!, d: p.day!, h: p.hour!, mi: p.minute! };
 }
 
 function offsetMs(tz: string): number {

@@ -87,8 +87,17 @@ export class Layout {
     this.y = Math.min(this.y + h, this.bottom);
   }
 
+  /** Widths already measured in this document: labels are laid out twice (height, then drawing). */
+  private widths = new Map<string, number>();
+
   measure(text: string, font: FontName, size: number): number {
-    return this.doc.font(font).fontSize(size).widthOfString(text);
+    const key = `${font}\u0000${size}\u0000${text}`;
+    let w = this.widths.get(key);
+    if (w === undefined) {
+      w = this.doc.font(font).fontSize(size).widthOfString(text);
+      this.widths.set(key, w);
+    }
+    return w;
   }
 
   /** Greedy word wrap; a word wider than the box is cut between characters, never left to overflow. */
@@ -101,8 +110,13 @@ export class Layout {
         this.cut(hard, font, size, width, out, true);
         continue;
       }
+      const words = hard.split(/[ \t]+/).filter(Boolean);
+      if (this.measure(words.join(' '), font, size) <= width) {
+        out.push(words.join(' '));
+        continue;
+      }
       let line = '';
-      for (const word of hard.split(/[ \t]+/).filter(Boolean)) {
+      for (const word of words) {
         const candidate = line ? `${line} ${word}` : word;
         if (this.measure(candidate, font, size) <= width) {
           line = candidate;

@@ -24,18 +24,29 @@ const FONT_FILES: Record<FontName, string> = {
   mono: 'DejaVuSansMono.ttf',
 };
 
-let fontCache: Record<FontName, Buffer> | undefined;
+/** The part of a fontkit font this module touches; pdfkit accepts the object itself as a font source. */
+interface FontkitFont {
+  layout(text: string): unknown;
+  _glyphs: Record<number, unknown>;
+}
 
-/** The DejaVu font files, read once per process. */
-function fonts(): Record<FontName, Buffer> {
+let fontCache: Record<FontName, FontkitFont> | undefined;
+
+/**
+ * The DejaVu fonts, read and parsed once per process (parsing them for every render costs most of its
+ * time). fontkit is taken from where pdfkit resolves it, so both agree on the font objects.
+ */
+function fonts(): Record<FontName, FontkitFont> {
   if (!fontCache) {
-    const dir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-    fontCache = {
-      regular: readFileSync(join(dir, FONT_FILES.regular)),
-      bold: readFileSync(join(dir, FONT_FILES.bold)),
-      mono: readFileSync(join(dir, FONT_FILES.mono)),
-    };
+    const require = createRequire(import.meta.url);
+    const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(data: Buffer): FontkitFont };
+    const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+    const load = (name: FontName) => fontkit.create(readFileSync(join(dir, FONT_FILES[name])));
+    fontCache = { regular: load('regular'), bold: load('bold'), mono: load('mono') };
   }
+  // fontkit keeps each glyph with the code points of its first use, which pdfkit writes into ToUnicode:
+  // starting every document with an empty glyph cache keeps the bytes independent of earlier renders.
+  for (const f of Object.values(fontCache)) f._glyphs = {};
   return fontCache;
 }
 
@@ -104,7 +115,7 @@ export function createPdfaDocument(info: PdfaInfo): PDFKit.PDFDocument {
       ModDate: info.date,
     },
   } as PDFKit.PDFDocumentOptions);
-  for (const name of Object.keys(f) as FontName[]) doc.registerFont(name, f[name]);
+  for (const name of Object.keys(f) as FontName[]) doc.registerFont(name, f[name] as unknown as string);
   const internals = doc as unknown as PdfkitInternals;
   internals._id = new Uint8Array(createHash('sha256').update(info.idSeed).digest().subarray(0, 16));
   internals._addInfo = () => internals.appendXML(xmpInfo(info));
