@@ -40,7 +40,9 @@ class SanteParser {
   private patientIndex = 0;
   private obr: ObrCtx | undefined;
   private readonly obrs: ObrCtx[] = [];
-  private commentTarget: string[] | undefined;
+  /** Where a C record goes: a list (patient, request) or a result (its list is made on first use). */
+  private commentList: string[] | undefined;
+  private commentResult: Result | undefined;
   private readonly reports = new Map<string, ReportCtx>();
   private sawL = false;
   private holds = 0;
@@ -74,8 +76,11 @@ class SanteParser {
     return v;
   }
 
+  /** Components, unescaped and trimmed in place (one array per field: big files make this hot). */
   private comps(text: string): string[] {
-    return text.split(this.d.component).map((c) => (c === '""' ? '' : c));
+    const parts = text.split(this.d.component);
+    for (let i = 0; i < parts.length; i++) parts[i] = parts[i] === '""' ? '' : this.txt(parts[i]!);
+    return parts;
   }
 
   private reps(text: string): string[] {
@@ -94,7 +99,7 @@ class SanteParser {
   }
 
   private practitioner(text: string): Practitioner | undefined {
-    const [code = '', name = ''] = this.comps(text).map((c) => this.txt(c));
+    const [code = '', name = ''] = this.comps(text);
     if (!code && !name) return undefined;
     const p: Practitioner = {};
     if (code) p.code = code;
@@ -106,7 +111,7 @@ class SanteParser {
 
   private onHeader(rec: HprimRecord): void {
     const sender = this.f(rec, 5);
-    const [code = '', name = ''] = this.comps(sender).map((c) => this.txt(c));
+    const [code = '', name = ''] = this.comps(sender);
     const messageId = this.txt(this.f(rec, 3));
     this.header = {};
     if (code || name) {
@@ -120,11 +125,11 @@ class SanteParser {
   }
 
   private onPatient(rec: HprimRecord): void {
-    const [family = '', ...given] = this.comps(this.f(rec, 6)).map((c) => this.txt(c));
+    const [family = '', ...given] = this.comps(this.f(rec, 6));
     if (!family) throw new InputError({ file: this.opts.file, ...this.where(rec, 6) }, 'patient without a family name: no patient identity');
     const patient: Patient = { ids: {}, familyName: family };
-    const requesterId = this.txt(this.comps(this.f(rec, 3))[0] ?? '');
-    const ipp = this.txt(this.comps(this.f(rec, 4))[0] ?? '');
+    const requesterId = this.comps(this.f(rec, 3))[0] ?? '';
+    const ipp = this.comps(this.f(rec, 4))[0] ?? '';
     if (requesterId) patient.ids.requesterId = requesterId;
     if (ipp) patient.ids.ipp = ipp;
     const givenNames = given.slice(0, 2).filter(Boolean);
@@ -144,11 +149,11 @@ class SanteParser {
     this.patientIndex++;
     this.patient = { patient, line: rec.line, comments: [] };
     this.obr = undefined;
-    this.commentTarget = this.patient.comments;
+    this.commentTo(this.patient.comments);
   }
 
   private address(text: string): Address | undefined {
-    const [street = '', street2 = '', city = '', , zip = '', country = ''] = this.comps(text).map((c) => this.txt(c));
+    const [street = '', street2 = '', city = '', , zip = '', country = ''] = this.comps(text);
     const a: Address = {};
     const lines = [street, street2].filter(Boolean);
     if (lines.length) a.lines = lines;
@@ -160,8 +165,8 @@ class SanteParser {
 
   private onRequest(rec: HprimRecord): void {
     if (!this.patient) throw new InputError({ file: this.opts.file, line: rec.line, field: 'OBR' }, 'request (OBR) before any patient (P): no patient identity');
-    const placer = this.comps(this.f(rec, 3)).map((c) => this.txt(c));
-    const filler = this.comps(this.f(rec, 4)).map((c) => this.txt(c));
+    const placer = this.comps(this.f(rec, 3));
+    const filler = this.comps(this.f(rec, 4));
     const placerId = placer[0] ?? '';
     // 9.4 is `request id~number`; some LIS fill only the second component.
     const fillerId = filler.find(Boolean) ?? '';
@@ -173,12 +178,12 @@ class SanteParser {
     }
     ctx.statuses.push(this.reportStatus(rec));
     const tests = this.reps(this.f(rec, 5)).map((r) => {
-      const [code = '', label = ''] = this.comps(r).map((c) => this.txt(c));
+      const [code = '', label = ''] = this.comps(r);
       return { code, label: label || code };
     }).filter((t) => t.code || t.label);
-    this.obr = { ctx, line: rec.line, tests, section: this.txt(this.comps(this.f(rec, 25))[0] ?? ''), comments: [] };
+    this.obr = { ctx, line: rec.line, tests, section: this.comps(this.f(rec, 25))[0] ?? '', comments: [] };
     this.obrs.push(this.obr);
-    this.commentTarget = this.obr.comments;
+    this.commentTo(this.obr.comments);
   }
 
   private newReport(rec: HprimRecord, placerId: string, fillerId: string): ReportCtx {
@@ -239,10 +244,10 @@ class SanteParser {
     if (!obr) throw new InputError({ file: this.opts.file, line: rec.line, field: 'OBX' }, 'result (OBX) outside a request (OBR)');
     if (rec.fields.length < 4) throw new InputError({ file: this.opts.file, ...this.where(rec, 4) }, 'result record cut short: no test field');
     const type = this.txt(this.f(rec, 3)).toUpperCase();
-    const [code = '', label = ''] = this.comps(this.f(rec, 4)).map((c) => this.txt(c));
+    const [code = '', label = ''] = this.comps(this.f(rec, 4));
     if (!code && !label) throw new InputError({ file: this.opts.file, ...this.where(rec, 4) }, 'result without a test code');
     const rawValue = this.f(rec, 6);
-    if (type === 'FIC') { this.attach(rec, obr, rawValue); this.commentTarget = undefined; return; }
+    if (type === 'FIC') { this.attach(rec, obr, rawValue); this.commentTo(undefined); return; }
     const result: Result = { code: code || label, label: label || code, value: this.value(rec, type, rawValue) };
     const subId = this.txt(this.f(rec, 5));
     if (subId) result.subId = subId;
@@ -261,10 +266,9 @@ class SanteParser {
     if (result.value.kind === 'none' && statusText.trim().toUpperCase() === 'I') result.value.reason = 'en cours';
     const observed = this.time(rec, 15);
     if (observed) result.observedAt = observed;
-    const producer = this.comps(this.f(rec, 16)).map((c) => this.txt(c));
+    const producer = this.comps(this.f(rec, 16));
     this.battery(obr, producer[0] || obr.section, producer[2] ?? '').results.push(result);
-    result.comments = [];
-    this.commentTarget = result.comments;
+    this.commentTo(undefined, result);
   }
 
   private value(rec: HprimRecord, type: string, raw: string): Value {
@@ -273,7 +277,7 @@ class SanteParser {
     switch (type) {
       case 'TX': case 'FT': return { kind: 'text', text: reps.map((r) => r.replace(/\s+$/, '')).join('\n').trim() };
       case 'CE': case 'CWE': {
-        const [code = '', label = '', system = ''] = this.comps(raw).map((c) => this.txt(c));
+        const [code = '', label = '', system = ''] = this.comps(raw);
         if (!code) return label ? { kind: 'text', text: label } : { kind: 'none' };
         const v: Value = { kind: 'coded', code };
         if (label) v.label = label;
@@ -295,7 +299,7 @@ class SanteParser {
 
   /** FIC: the value names a file sent beside this one (`ACROBAT\X.PDF`, `prog~name~type`). */
   private attach(rec: HprimRecord, obr: ObrCtx, raw: string): void {
-    const comps = this.comps(raw).map((c) => this.txt(c));
+    const comps = this.comps(raw);
     const named = comps.length > 1 ? comps[1]! : comps[0]!;
     const filename = named.split(/[\\/]/).pop() ?? '';
     const report = obr.ctx.report;
@@ -339,11 +343,18 @@ class SanteParser {
 
   private onComment(rec: HprimRecord): void {
     const text = this.reps(this.f(rec, 4)).map((r) => unescapeHprim(r, this.d).replace(/\s+$/, '')).join('\n');
-    if (!this.commentTarget) {
+    if (!this.commentList && !this.commentResult) {
       this.w.add({ line: rec.line, field: 'C' }, 'comment with no patient, request or result before it; ignored');
       return;
     }
-    if (text.trim()) this.commentTarget.push(text);
+    if (!text.trim()) return;
+    if (this.commentResult) (this.commentResult.comments ??= []).push(text);
+    else this.commentList!.push(text);
+  }
+
+  private commentTo(list: string[] | undefined, result?: Result): void {
+    this.commentList = list;
+    this.commentResult = result;
   }
 
   // ---- end ----
@@ -364,7 +375,6 @@ class SanteParser {
     const out: LabReport[] = [];
     for (const ctx of this.reports.values()) {
       const r = ctx.report;
-      for (const ch of r.chapters) for (const b of ch.batteries) for (const res of b.results) if (!res.comments!.length) delete res.comments;
       const comments = [...ctx.patient.comments, ...ctx.orphanComments];
       if (comments.length) r.comments = comments;
       r.status = this.combinedStatus(ctx);

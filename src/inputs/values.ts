@@ -36,6 +36,11 @@ function normaliseComparator(c: string): '<' | '<=' | '>' | '>=' {
   return c === '≤' ? '<=' : c === '≥' ? '>=' : (c as '<' | '<=' | '>' | '>=');
 }
 
+// Compiled once: parseRange runs for every result of files that can hold millions of them.
+const NUM = String.raw`([+-]?\d+(?:[.,]\d*)?|[.,]\d+)`;
+const RANGE_TWO = new RegExp(String.raw`^${NUM}\s*(?:-|–|à|a|to|_|\.\.|/)\s*${NUM}$`, 'i');
+const RANGE_ONE = new RegExp(String.raw`^(<=|>=|≤|≥|<|>|inf\.?\s*(?:à)?|sup\.?\s*(?:à)?)\s*${NUM}$`, 'i');
+
 /**
  * A reference range in the usual spellings: `10 - 40`, `10-40`, `10 à 40`, `4.3 to 6.2`, `70_105`,
  * `< 5`, `<0.50`, `> 60`, `<= 5`. The text is always kept; low/high only when unambiguous.
@@ -44,14 +49,13 @@ export function parseRange(text: string): Range | undefined {
   const t = text.trim();
   if (t === '' || t === '""') return undefined;
   const range: Range = { text: t };
-  const num = String.raw`([+-]?\d+(?:[.,]\d*)?|[.,]\d+)`;
-  const two = new RegExp(String.raw`^${num}\s*(?:-|–|à|a|to|_|\.\.|/)\s*${num}$`, 'i').exec(t);
+  const two = RANGE_TWO.exec(t);
   if (two) {
     range.low = decimal(two[1]!)!;
     range.high = decimal(two[2]!)!;
     return range;
   }
-  const one = new RegExp(String.raw`^(<=|>=|≤|≥|<|>|inf\.?\s*(?:à)?|sup\.?\s*(?:à)?)\s*${num}$`, 'i').exec(t);
+  const one = RANGE_ONE.exec(t);
   if (one) {
     const op = one[1]!.toLowerCase();
     const v = decimal(one[2]!)!;
