@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Dispatcher, emptySummary, exitCodeOf } from '../dispatcher.js';
 import { createTransport } from '../mail/transports.js';
+import { pollReceipts, type PollResult } from '../mail/receipts/poller.js';
 import { config, globals, openState, out } from './context.js';
 import { summaryLines } from './summary.js';
 
@@ -12,15 +13,19 @@ export function register(program: Command): void {
       const state = openState(cfg, 'run');
       const transport = createTransport(cfg);
       const summary = emptySummary();
+      let receipts: PollResult | { error: string } | undefined;
       try {
         const dispatcher = new Dispatcher(cfg, state.journal, transport);
         await dispatcher.intake(summary);
         await dispatcher.deliverDue(summary, cfg.transport.smtp?.pool ?? 1);
+        if (cfg.receipts.imap) receipts = await pollReceipts(cfg, state.journal).catch((err: Error) => ({ error: err.message }));
       } finally {
         await transport.close();
         state.close();
       }
-      out(cmd, summary, () => summaryLines(summary, Boolean(globals(cmd).quiet)));
-      process.exitCode = exitCodeOf(summary);
+      out(cmd, receipts ? { ...summary, receipts } : summary, () => [...summaryLines(summary, Boolean(globals(cmd).quiet)),
+        ...(!receipts ? [] : 'error' in receipts ? [`receipts: cannot read the lab mailbox: ${receipts.error}`]
+          : [`receipts: ${receipts.handled} handled${receipts.unmatched ? `, ${receipts.unmatched} not about this journal's messages (left in the mailbox)` : ''}`])]);
+      process.exitCode = receipts && 'error' in receipts ? 1 : exitCodeOf(summary);
     });
 }
