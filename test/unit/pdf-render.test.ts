@@ -213,7 +213,7 @@ describe('renderPdf: long reports', () => {
       assert.ok(p.includes(`Page ${i + 1} / ${pages.length}`));
       assert.ok(p.includes('Réf. 240305-0042 v1'));
       assert.ok(p.includes('Examen Résultat Unité Valeurs de'), `table header on page ${i + 1}`);
-      if (i > 0) assert.ok(p.includes('Biochimie (suite)'), `chapter repeated on page ${i + 1}`);
+      if (i > 0) assert.ok(p.includes('Biochimie — Grand bilan (suite)'), `chapter and battery repeated on page ${i + 1}`);
     });
     const all = pages.join('\n');
     for (let i = 0; i < 150; i++) {

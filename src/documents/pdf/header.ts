@@ -14,7 +14,7 @@ const STATUS_TEXT: Record<LabReport['status'], string> = {
   cancelled: 'ANNULÉ',
 };
 
-export function statusText(report: LabReport): string {
+function statusText(report: LabReport): string {
   return STATUS_TEXT[report.status];
 }
 
@@ -25,7 +25,7 @@ function addressLines(a: Address | undefined): string[] {
 }
 
 /** `DUPONT Marie`: the name in use and the first given name, as the lab wrote them. */
-export function patientShortName(report: LabReport): string {
+function patientShortName(report: LabReport): string {
   const p = report.patient;
   return [p.familyName, p.usedGivenName ?? p.givenNames?.[0]].filter(Boolean).join(' ');
 }

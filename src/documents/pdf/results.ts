@@ -110,13 +110,13 @@ function isolates(l: Layout, battery: Battery, chapterTitle: string, columns: Co
   for (const iso of battery.isolates ?? []) {
     const title = `Germe${iso.number ? ` n° ${iso.number}` : ''} : ${iso.organism.label ?? iso.organism.code}`;
     l.repeat((pl) => {
-      sectionTitle(pl, chapterTitle, true);
+      sectionTitle(pl, `${chapterTitle} — ${title}`, true);
       header(pl, columns, RESULT_HEAD);
     });
     l.ensure(50);
     l.paragraphs([{ text: title, font: 'bold', size: 9 }], 4);
     results(l, iso.results ?? [], columns, tz);
-    antibiogram(l, iso, chapterTitle);
+    antibiogram(l, iso, `${chapterTitle} — ${title}`);
     comments(l, iso.comments, 4);
     l.gap(4);
   }
@@ -124,7 +124,7 @@ function isolates(l: Layout, battery: Battery, chapterTitle: string, columns: Co
 
 function battery(l: Layout, b: Battery, chapterTitle: string, columns: Column[], tz: string): void {
   l.repeat((pl) => {
-    sectionTitle(pl, chapterTitle, true);
+    sectionTitle(pl, `${chapterTitle} — ${b.label}`, true);
     header(pl, columns, RESULT_HEAD);
   });
   const specimen = b.specimen?.label ?? b.specimen?.type;
