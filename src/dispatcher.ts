@@ -244,13 +244,16 @@ export class Dispatcher {
   }
 
   // ── compose and deliver ────────────────────────────────────────────────────────
-  /** Sends every delivery that is due (new, deferred and due, or caught `sending` by a crash). */
-  async deliverDue(summary: PassSummary, concurrency = 1): Promise<void> {
+  /**
+   * Sends every delivery that is due (new, deferred and due, or caught `sending` by a crash).
+   * `signal` (the daemon's shutdown) stops the pass between messages; messages under way finish.
+   */
+  async deliverDue(summary: PassSummary, concurrency = 1, signal?: AbortSignal): Promise<void> {
     const due = this.journal.dueDeliveries(this.clock().toISOString(), true);
     let next = 0;
     let stop = false;
     const worker = async () => {
-      while (!stop && next < due.length) {
+      while (!stop && !signal?.aborted && next < due.length) {
         const d = due[next++]!;
         const outcome = await this.deliverOne(d, summary);
         if (outcome === 'stop') stop = true;

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { createTransport } from '../mail/transports.js';
+import { Daemon } from '../daemon/daemon.js';
+import { createLogger } from '../daemon/logger.js';
+import { handleSignals } from '../daemon/shutdown.js';
+import { config, globals, openState } from './context.js';
+
+export function register(program: Command): void {
+  program.command('watch')
+    .description('run as a daemon: watch the export folder, send as files arrive, retry, read receipts (JSON logs on stdout)')
+    .action(async (_opts, cmd: Command) => {
+      const cfg = config(cmd);
+      // The lock first: with another labmss owning the state directory, nothing is touched (exit 2).
+      const state = openState(cfg, 'watch');
+      const logger = createLogger(cfg.log.level);
+      let daemon: Daemon;
+      try {
+        daemon = new Daemon(cfg, {
+          journal: state.journal,
+          logger,
+          loadConfig: () => loadConfig(globals(cmd).config).config,
+          createTransport,
+        });
+        await daemon.start();
+      } catch (err) {
+        state.close();
+        throw err;
+      }
+      process.exitCode = await handleSignals(daemon, logger, () => state.close());
+      // Timers, watchers and sockets are closed; a stuck socket must not keep a stopped daemon alive.
+      setTimeout(() => process.exit(), 200).unref();
+    });
+}
