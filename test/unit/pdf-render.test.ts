@@ -45,6 +45,11 @@ describe('renderPdf: content', () => {
     assert.ok(text.includes("Compte rendu d'examens"));
   });
 
+  it("takes the lab's FINESS from the input when the context has none", async () => {
+    const t = await pdfText(await renderPdf(load(), { ...ctx, lab: { name: 'Labo', finess: undefined } }));
+    assert.match(t, /FINESS : 750000001/);
+  });
+
   it('prints every patient field, with the INS status', () => {
     for (const s of [
       'LEFÈVRE Hélène',

@@ -39,7 +39,13 @@ function patientLine(report: LabReport, ctx: PdfContext): string {
 type Block = Para[];
 
 function labBlock(ctx: PdfContext, report: LabReport): Block {
-  const lab = { ...report.lab, ...ctx.lab, address: ctx.lab.address ?? report.lab?.address };
+  // The configured lab wins; the input's lab fills what the configuration leaves out (even when undefined).
+  const lab = {
+    name: ctx.lab.name,
+    address: ctx.lab.address ?? report.lab?.address,
+    phone: ctx.lab.phone ?? report.lab?.phone,
+    finess: ctx.lab.finess ?? report.lab?.finess,
+  };
   const small = { size: 8.5, color: COLOR.muted };
   const out: Block = [{ text: lab.name, font: 'bold', size: 12 }];
   for (const l of addressLines(lab.address)) out.push({ text: l, ...small });
