@@ -35,11 +35,11 @@ function keyPair(cwd: string, name: string): void {
 
 function selfSignedCa(cwd: string, name: string, cn: string): void {
   keyPair(cwd, name);
-  openssl(cwd, 'req', '-x509', '-new', '-key', `${name}.key`, '-subj', `/CN=${cn}`, '-days', '30', '-out', `${name}.crt`,
+  openssl(cwd, 'req', '-x509', '-new', '-key', `${name}.key`, '-subj', `/CN=${cn}`, '-days', '730', '-out', `${name}.crt`,
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
 }
 
-function signed(cwd: string, name: string, cn: string, ca: string, ext: string, days = 30): void {
+function signed(cwd: string, name: string, cn: string, ca: string, ext: string, days = 365): void {
   keyPair(cwd, name);
   openssl(cwd, 'req', '-new', '-key', `${name}.key`, '-subj', `/CN=${cn}`, '-out', `${name}.csr`);
   writeFileSync(join(cwd, `${name}.ext`), ext);
