@@ -4,7 +4,7 @@ import type { ResolvedConfig } from './config/load.js';
 import type { LabReport } from './model/labreport.types.js';
 import { labReportProblems } from './model/validate.js';
 import { InputError, parseInput, type ParseWarning } from './inputs/index.js';
-import { Journal, type DeliveryRow } from './queue/journal.js';
+import { Journal, type DeliveryRow, type ReportRow } from './queue/journal.js';
 import { claim, ensureSpool, listExport, moveTo, quarantine, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
 import { expired, retryDelaySeconds } from './queue/backoff.js';
 import { documentIdFor, orderKey, setIdFor } from './documents/ids.js';
@@ -229,6 +229,19 @@ export class Dispatcher {
 
   reportDir(setId: string, version: number): string {
     return join(this.layout.reports, `${setId}.v${version}`);
+  }
+
+  /**
+   * Makes sure a stored report's documents exist for a stage: a resend to a stage-2 recipient of a report
+   * first rendered for stage 1 renders its CDA and XDM now (rendering is deterministic: the PDF is the same).
+   */
+  async ensureDocuments(row: ReportRow, stage2: boolean): Promise<void> {
+    const report = JSON.parse(row.json) as LabReport;
+    const dir = this.reportDir(row.set_id, row.version);
+    if (existsSync(join(dir, pdfFileName(report))) && (!stage2 || existsSync(join(dir, 'IHE_XDM.ZIP')))) return;
+    const ids = { setId: row.set_id, version: row.version, documentId: row.document_id,
+      replaces: row.version > 1 ? documentIdFor(row.set_id, row.version - 1) : undefined };
+    this.writeDocuments(row.set_id, row.version, report, await renderDocuments(report, ids, { lab: this.config.lab, stage2, mapping: this.mapping }));
   }
 
   private writeDocuments(setId: string, version: number, report: LabReport, docs: RenderedDocuments): void {

@@ -11,6 +11,7 @@ import * as log from './log.js';
 import * as show from './show.js';
 import * as schema from './schema.js';
 import * as watch from './watch.js';
+import * as stats from './stats.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -23,7 +24,7 @@ const program = new Command('labmss')
   .showHelpAfterError('(run `labmss help` for the commands)')
   .exitOverride();
 
-for (const command of [init, run, send, parse, render, status, log, show, schema, watch]) command.register(program);
+for (const command of [init, run, send, parse, render, status, log, show, schema, watch, stats]) command.register(program);
 
 try {
   await program.parseAsync(process.argv);

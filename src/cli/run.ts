@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { Dispatcher, emptySummary, exitCodeOf } from '../dispatcher.js';
 import { createTransport } from '../mail/transports.js';
 import { pollReceipts, type PollResult } from '../mail/receipts/poller.js';
-import { config, globals, openState, out } from './context.js';
+import { LockBusy } from '../queue/lock.js';
+import type { ResolvedConfig } from '../config/load.js';
+import { withProgress } from '../ui/progress.js';
+import { CliError, config, EXIT, globals, openState, out } from './context.js';
 import { summaryLines } from './summary.js';
 
 export function register(program: Command): void {
@@ -10,14 +13,16 @@ export function register(program: Command): void {
     .description('one pass for cron: claim and process the export folder, send what is due (retries included), read receipts')
     .action(async (_opts, cmd: Command) => {
       const cfg = config(cmd);
-      const state = openState(cfg, 'run');
+      const state = openStateOrExplain(cfg);
       const transport = createTransport(cfg);
       const summary = emptySummary();
       let receipts: PollResult | { error: string } | undefined;
       try {
         const dispatcher = new Dispatcher(cfg, state.journal, transport);
-        await dispatcher.intake(summary);
-        await dispatcher.deliverDue(summary, cfg.transport.smtp?.pool ?? 1);
+        await withProgress(globals(cmd), () => `${summary.claimed} file(s) claimed, ${summary.reports} report(s), ${summary.sent} message(s) sent`, async () => {
+          await dispatcher.intake(summary);
+          await dispatcher.deliverDue(summary, cfg.transport.smtp?.pool ?? 1);
+        });
         if (cfg.receipts.imap) receipts = await pollReceipts(cfg, state.journal).catch((err: Error) => ({ error: err.message }));
       } finally {
         await transport.close();
@@ -28,4 +33,20 @@ export function register(program: Command): void {
           : [`receipts: ${receipts.handled} handled${receipts.unmatched ? `, ${receipts.unmatched} not about this journal's messages (left in the mailbox)` : ''}`])]);
       process.exitCode = receipts && 'error' in receipts ? 1 : exitCodeOf(summary);
     });
+}
+
+/**
+ * The lock before anything else: when a daemon (or another run) owns the state directory, say who and
+ * exit 2 with nothing claimed, written or sent. Cron may keep firing while `watch` runs: harmless.
+ */
+function openStateOrExplain(cfg: ResolvedConfig): ReturnType<typeof openState> {
+  try {
+    return openState(cfg, 'run');
+  } catch (err) {
+    if (!(err instanceof LockBusy)) throw err;
+    const daemon = /\bwatch\b/.test(err.command);
+    throw new CliError(`${err.stateDir} is owned by ${err.command} (pid ${err.pid}): nothing was done. ` +
+      (daemon ? 'The daemon already claims, sends and retries on its own: remove the cron line, or stop the daemon to use `run`.'
+        : 'Another labmss is working on it: try again when it has finished.'), EXIT.USAGE);
+  }
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { createTransport } from '../mail/transports.js';
+import { pollReceipts } from '../mail/receipts/poller.js';
 import { Daemon } from '../daemon/daemon.js';
 import { createLogger } from '../daemon/logger.js';
 import { handleSignals } from '../daemon/shutdown.js';
@@ -21,6 +22,7 @@ export function register(program: Command): void {
           logger,
           loadConfig: () => loadConfig(globals(cmd).config).config,
           createTransport,
+          pollReceipts,
         });
         await daemon.start();
       } catch (err) {

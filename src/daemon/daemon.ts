@@ -16,7 +16,7 @@ export interface DaemonDeps {
   loadConfig(): ResolvedConfig;
   createTransport(config: ResolvedConfig): Transport;
   /** Reads DSN/MDN receipts once; called on its timer when `receipts.imap` is configured. */
-  pollReceipts?(config: ResolvedConfig, journal: Journal): Promise<unknown>;
+  pollReceipts?(config: ResolvedConfig, journal: Journal): Promise<{ handled: number; unmatched: number }>;
 }
 
 /** What the daemon works with; replaced as a whole when the config is reloaded. */
@@ -183,7 +183,8 @@ export class Daemon {
   private async receiptsPass(): Promise<void> {
     const ctx = this.ctx;
     if (!ctx.config.receipts.imap || !this.deps.pollReceipts) return;
-    await this.deps.pollReceipts(ctx.config, this.deps.journal);
+    const r = await this.deps.pollReceipts(ctx.config, this.deps.journal);
+    if (r.handled || r.unmatched) this.log.info({ handled: r.handled, unmatched: r.unmatched }, 'receipts read');
   }
 
   /**
