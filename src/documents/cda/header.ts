@@ -79,7 +79,7 @@ export function header(report: LabReport, ctx: CdaContext, chapters: ChapterCode
   const root = labRoot(ctx.lab);
   const req = report.request;
   const created = t(documentTime(report));
-  const bio = biologist(report.validator, ctx);
+  const bio = biologist(report.validator, ctx.lab);
   const validatedAt = t(report.validator?.time ?? documentTime(report));
   const orderId = req.fillerId ?? req.placerId;
   const settingCode = el('standardIndustryClassCode', PRACTICE_SETTING);

@@ -57,8 +57,8 @@ export function labOrganization(tag: string, ctx: CdaContext, extra?: XNode): XN
 }
 
 /** The biologist who answers for the report: the validating biologist, else the lab director. */
-export function biologist(validator: Practitioner | undefined, ctx: CdaContext): Practitioner {
+export function biologist(validator: Practitioner | undefined, lab: CdaContext['lab']): Practitioner {
   if (validator && (validator.rpps || validator.adeli || validator.familyName || validator.name)) return validator;
-  const d = ctx.lab.director;
-  return { rpps: d?.rpps, familyName: d?.familyName, givenName: d?.givenName, phone: ctx.lab.phone, address: ctx.lab.address };
+  const d = lab.director;
+  return { rpps: d?.rpps, familyName: d?.familyName, givenName: d?.givenName, phone: lab.phone, address: lab.address };
 }

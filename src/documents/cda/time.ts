@@ -67,3 +67,15 @@ export function frenchTime(iso: string): string {
   const date = d && mo ? `${d}/${mo}/${y}` : mo ? `${mo}/${y}` : `${y}`;
   return h !== undefined && mi !== undefined ? `${date} ${h}:${mi}` : date;
 }
+
+/** ISO date-time → UTC `YYYYMMDDHHMMSS` (XDS metadata times); a date alone stays `YYYYMMDD`. */
+export function utcTime(iso: string, timeZone: string): string {
+  const ts = hl7Time(iso, timeZone);
+  const m = /^(\d{8})(\d{2})(\d{2})(\d{2})?([+-])(\d{2})(\d{2})$/.exec(ts);
+  if (!m) return ts;
+  const [, date, h, mi, s, sign, oh, om] = m;
+  const local = Date.UTC(Number(date!.slice(0, 4)), Number(date!.slice(4, 6)) - 1, Number(date!.slice(6, 8)), Number(h), Number(mi), Number(s ?? 0));
+  const utc = new Date(local - (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60000);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  return `${utc.getUTCFullYear()}${p2(utc.getUTCMonth() + 1)}${p2(utc.getUTCDate())}${p2(utc.getUTCHours())}${p2(utc.getUTCMinutes())}${p2(utc.getUTCSeconds())}`;
+}

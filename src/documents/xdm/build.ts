@@ -1,0 +1,36 @@
+/**
+ * IHE_XDM.ZIP carrying one CR-BIO CDA: INDEX.HTM, README.TXT, IHE_XDM/SUBSET01/METADATA.XML and
+ * IHE_XDM/SUBSET01/DOC0001.XML (8.3 upper-case names). Byte-deterministic: fixed entry order,
+ * fixed attributes, and every entry dated at noon of the report's local date (zip times are local
+ * wall-clock fields, so a fixed local time keeps the bytes equal whatever the host's zone).
+ */
+import { zipSync, type ZipOptions } from 'fflate';
+import type { LabReport } from '../../model/labreport.types.js';
+import { documentTime } from '../cda/header.js';
+import type { XdmContext } from './context.js';
+import { indexHtm, readmeTxt } from './readme.js';
+import { metadataXml } from './metadata.js';
+
+export type { XdmContext } from './context.js';
+
+export const CDA_PATH = 'IHE_XDM/SUBSET01/DOC0001.XML';
+export const METADATA_PATH = 'IHE_XDM/SUBSET01/METADATA.XML';
+
+function zipDate(report: LabReport): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(documentTime(report));
+  if (!m) throw new Error('XDM needs a report date');
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12, 0, 0);
+}
+
+export function buildXdm(cdaXml: string, report: LabReport, ctx: XdmContext): Buffer {
+  const cda = Buffer.from(cdaXml, 'utf8');
+  const opts: ZipOptions = { level: 6, mtime: zipDate(report), os: 0, attrs: 0 };
+  const text = (s: string) => [new Uint8Array(Buffer.from(s, 'utf8')), opts] as [Uint8Array, ZipOptions];
+  const zip = zipSync({
+    'INDEX.HTM': text(indexHtm(ctx)),
+    'README.TXT': text(readmeTxt(ctx)),
+    [METADATA_PATH]: text(metadataXml({ uri: 'DOC0001.XML', bytes: cda }, report, ctx)),
+    [CDA_PATH]: [new Uint8Array(cda), opts],
+  });
+  return Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
+}
