@@ -6,8 +6,8 @@ import { decimal, parseFlag, parseRange, parseTimestamp, parseValue } from './va
 
 /** What one OBX carries: a result, a document (CDA/PDF), or a CI-SIS metadata flag. */
 export type Observation =
-  | { kind: 'result'; result: Result; codings: Coding[]; interpretation?: Susceptibility['interpretation'] }
-  | { kind: 'attachment'; attachment: Attachment; code: string }
+  | { kind: 'result'; result: Result; codings: Coding[]; status: string; interpretation?: Susceptibility['interpretation'] }
+  | { kind: 'attachment'; attachment: Attachment; code: string; status: string }
   | { kind: 'meta'; code: string; value: string; valueType: string };
 
 const LOINC = /^[0-9]{1,7}-[0-9]$/;
@@ -29,13 +29,13 @@ export function readObx(obx: Segment, r: Hl7Reader): Observation {
   const status = r.get(obx, 11).trim().toUpperCase();
   const code0 = codings[0]!;
 
-  if (codings.some((c) => c.system.toUpperCase() === 'METADMPMSS')) {
-    const meta = codings.find((c) => c.system.toUpperCase() === 'METADMPMSS')!;
+  const meta = codings.find((c) => isSystem(c, 'METADMPMSS'));
+  if (meta) {
     return { kind: 'meta', code: meta.code.toUpperCase(), value: r.get(obx, 5).trim().toUpperCase(), valueType: type };
   }
   if (type === 'ED' || type === 'RP') {
     const attachment = attachmentOf(obx, r, type);
-    if (attachment) return { kind: 'attachment', attachment, code: code0.code };
+    if (attachment) return { kind: 'attachment', attachment, code: code0.code, status };
   }
   if (!KNOWN_TYPES.has(type)) {
     const guessed = shapeOf(obx, r);
@@ -43,8 +43,8 @@ export function readObx(obx: Segment, r: Hl7Reader): Observation {
     type = guessed;
   }
 
-  const loinc = codings.find((c) => c.system.toUpperCase() === 'LN' && LOINC.test(c.code))?.code;
-  const local = codings.find((c) => c.system.toUpperCase() !== 'LN' && c.code);
+  const loinc = loincOf(codings);
+  const local = localOf(codings);
   const result: Result = {
     code: local?.code ?? loinc ?? code0.code,
     label: (local?.label || codings.find((c) => c.label)?.label || code0.code).trim(),
@@ -60,7 +60,8 @@ export function readObx(obx: Segment, r: Hl7Reader): Observation {
   const range = parseRange(rangeText === '""' ? '' : rangeText);
   if (range) result.range = range;
   let interpretation: Susceptibility['interpretation'] | undefined;
-  for (let i = 0; i < obx.reps(8).length; i++) {
+  const flags = obx.reps(8);
+  for (let i = 0; i < flags.length; i++) {
     const f = r.get(obx, 8, 1, 1, i).trim().toUpperCase();
     if (!f) continue;
     if (INTERPRETATIONS.has(f)) interpretation ??= f as Susceptibility['interpretation'];
@@ -79,9 +80,24 @@ export function readObx(obx: Segment, r: Hl7Reader): Observation {
   if (observed) result.observedAt = observed;
   const method = r.codings(obx, 17)[0];
   if (method && (method.label || method.code)) result.method = (method.label || method.code).trim();
-  const out: Observation = { kind: 'result', result, codings };
+  const out: Observation = { kind: 'result', result, codings, status };
   if (interpretation) out.interpretation = interpretation;
   return out;
+}
+
+/** Case-insensitive coding-system test without allocating for the usual short systems. */
+export function isSystem(c: Coding, system: string): boolean {
+  return c.system.length === system.length && (c.system === system || c.system.toUpperCase() === system);
+}
+
+/** The LOINC code among the codings (system LN, well-formed). */
+export function loincOf(codings: Coding[]): string | undefined {
+  return codings.find((c) => isSystem(c, 'LN') && LOINC.test(c.code))?.code;
+}
+
+/** The first local (non-LOINC) coding with a code. */
+export function localOf(codings: Coding[]): Coding | undefined {
+  return codings.find((c) => !isSystem(c, 'LN') && c.code !== '');
 }
 
 /** For an OBX-2 that is not a value type: components shaped like `=^16` are SN, `code^label` CE, else ST. */

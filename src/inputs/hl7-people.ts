@@ -37,7 +37,7 @@ export function patientOf(pid: Segment, r: Hl7Reader): Patient {
   }
 
   // Subcomponents (FN: surname&prefix…) are split before unescaping, so an escaped `&` stays in the name.
-  const names = pid.reps(5).map((rep) => rep.split(r.d.component).map((c, i) => r.subs(c, pid, `PID-5.${i + 1}`)[0]!));
+  const names = pid.reps(5).map((rep) => rep.split(r.d.component).map((c) => r.subs(c, pid, 'PID-5')[0]!));
   const legal = names.find((n) => (n[6] ?? '').trim().toUpperCase() === 'L');
   const used = names.find((n) => (n[6] ?? '').trim().toUpperCase() === 'D');
   const main = used ?? legal ?? names[0];
@@ -58,7 +58,7 @@ export function patientOf(pid: Segment, r: Hl7Reader): Patient {
   if (sex === 'M' || sex === 'F') patient.sex = sex;
   else if (sex) patient.sex = 'U';
 
-  const addresses = pid.reps(11).map((rep) => rep.split(r.d.component).map((c, i) => r.subs(c, pid, `PID-11.${i + 1}`)[0]!));
+  const addresses = pid.reps(11).map((rep) => rep.split(r.d.component).map((c) => r.subs(c, pid, 'PID-11')[0]!));
   const birthPlace = addresses.find((a) => (a[6] ?? '').trim() === 'BDL');
   if (birthPlace?.[8]?.trim()) patient.birthPlaceCode = birthPlace[8].trim();
   const home = addresses.find((a) => (a[6] ?? '').trim() === 'H') ?? addresses.find((a) => (a[6] ?? '').trim() !== 'BDL');
@@ -116,10 +116,10 @@ function identify(p: Practitioner, id: string, authority: string[], typeCode: st
 /** One XCN repetition (id^family^given^middle^suffix^prefix^degree^source^authority^type^…^id type). */
 export function practitionerOf(raw: string, seg: Segment, field: string, r: Hl7Reader): Practitioner | undefined {
   const parts = raw.split(r.d.component);
-  const c = parts.map((x, i) => r.subs(x, seg, `${field}.${i + 1}`)[0]!);
+  const c = parts.map((x) => r.subs(x, seg, field)[0]!);
   const p: Practitioner = {};
   const id = (c[0] ?? '').trim();
-  if (id) identify(p, id, r.subs(parts[8] ?? '', seg, `${field}.9`), c[12] ?? '');
+  if (id) identify(p, id, r.subs(parts[8] ?? '', seg, field), c[12] ?? '');
   setName(p, c[1] ?? '', c[2] ?? '', c[5] ?? '');
   return Object.keys(p).length ? p : undefined;
 }

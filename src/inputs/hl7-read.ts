@@ -55,17 +55,28 @@ export class Hl7Reader {
     const r = rep === 0 && f.indexOf(this.d.repetition) < 0 ? f : f.split(this.d.repetition)[rep] ?? '';
     const comp = c === 1 && r.indexOf(this.d.component) < 0 ? r : r.split(this.d.component)[c - 1] ?? '';
     const sub = s === 1 && comp.indexOf(this.d.subcomponent) < 0 ? comp : comp.split(this.d.subcomponent)[s - 1] ?? '';
-    return this.clean(sub, seg, name(seg, n, c, s));
+    if (sub === '""' || sub.indexOf(this.d.escape) >= 0) return this.clean(sub, seg, name(seg, n, c, s));
+    return sub;
   }
 
   /** The components of one raw repetition, unescaped (subcomponents left joined). */
   comps(raw: string, seg: Segment, field: string): string[] {
-    return raw.split(this.d.component).map((c, i) => this.clean(c, seg, `${field}.${i + 1}`));
+    const out = raw.split(this.d.component);
+    for (let i = 0; i < out.length; i++) {
+      const c = out[i]!;
+      if (c === '""' || c.indexOf(this.d.escape) >= 0) out[i] = this.clean(c, seg, `${field}.${i + 1}`);
+    }
+    return out;
   }
 
   /** Subcomponents of a raw component, unescaped. */
   subs(raw: string, seg: Segment, field: string): string[] {
-    return raw.split(this.d.subcomponent).map((c) => this.clean(c, seg, field));
+    const out = raw.split(this.d.subcomponent);
+    for (let i = 0; i < out.length; i++) {
+      const c = out[i]!;
+      if (c === '""' || c.indexOf(this.d.escape) >= 0) out[i] = this.clean(c, seg, field);
+    }
+    return out;
   }
 
   private clean(raw: string, seg: Segment, field: string): string {
@@ -79,8 +90,10 @@ export class Hl7Reader {
   /** The codings of a CE/CWE field: each repetition, and the alternate triplet (components 4–6) of each. */
   codings(seg: Segment, n: number): Coding[] {
     const out: Coding[] = [];
+    const reps = seg.reps(n);
+    if (reps.length === 0) return out;
     const field = `${seg.id}-${n}`;
-    for (const rep of seg.reps(n)) out.push(...this.codingsOf(this.comps(rep, seg, field)));
+    for (const rep of reps) out.push(...this.codingsOf(this.comps(rep, seg, field)));
     return out;
   }
 

@@ -124,7 +124,7 @@ export class Segment {
   /** Raw repetitions of field n; [] when the field is empty. */
   reps(n: number): string[] {
     const f = this.raw(n);
-    return f === '' ? [] : f.split(this.d.repetition);
+    return f === '' ? [] : f.indexOf(this.d.repetition) < 0 ? [f] : f.split(this.d.repetition);
   }
 }
 

@@ -1,9 +1,9 @@
 import type { Battery, Chapter, Isolate, LabReport, Masking, Patient, Practitioner, Result, Specimen } from '../model/labreport.types.js';
 import { applyMeta, isCisisProfile, recipientOf, senderFinessOf } from './hl7-cisis.js';
 import { decodeHl7 } from './hl7-charset.js';
-import { readObx } from './hl7-obx.js';
+import { localOf, loincOf, readObx } from './hl7-obx.js';
 import { patientOf, practitionerOf, validatorOf } from './hl7-people.js';
-import { Hl7Reader } from './hl7-read.js';
+import { type Coding, Hl7Reader } from './hl7-read.js';
 import { chapterOf } from './hl7-sections.js';
 import { DEFAULT_DELIMITERS, type Delimiters, delimitersOf, Segment, segmentSpans } from './hl7-tokens.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
@@ -98,7 +98,7 @@ interface BatteryState {
   placer: string;
   filler: string;
   /** Each result's OBX-3 codes, to find the parent of a microbiology child order. */
-  codes: Map<Result, string[]>;
+  codes: Map<Result, Coding[]>;
   isolates: Map<Result, Isolate>;
   /** Set for a susceptibility (child) order: where its results go. */
   isolate?: Isolate;
@@ -240,8 +240,8 @@ class Hl7Parser {
       return;
     }
     const codings = r.codings(obr, 4);
-    const loinc = codings.find((c) => c.system.toUpperCase() === 'LN' && /^[0-9]{1,7}-[0-9]$/.test(c.code))?.code;
-    const local = codings.find((c) => c.system.toUpperCase() !== 'LN' && c.code);
+    const loinc = loincOf(codings);
+    const local = localOf(codings);
     const battery: Battery = { label: (local?.label || codings.find((c) => c.label)?.label || local?.code || loinc || '').trim(), results: [] };
     const code = local?.code ?? loinc;
     if (code) battery.code = code;
@@ -268,13 +268,13 @@ class Hl7Parser {
     const subId = r.get(obr, 26, 2).trim();
     const candidates = [...this.patient!.batteries].reverse();
     const parent = candidates.find((b) => (parentFiller && b.filler === parentFiller) || (parentPlacer && b.placer === parentPlacer))
-      ?? candidates.find((b) => [...b.codes.values()].some((codes) => codes.includes(resultCode)));
+      ?? candidates.find((b) => [...b.codes.values()].some((codes) => codes.some((c) => c.code === resultCode)));
     if (!parent) {
       r.warn(obr, 'OBR-29', 'parent order of this susceptibility panel not found: read as an ordinary battery');
       return undefined;
     }
     let organismResult: Result | undefined;
-    for (const [res, codes] of parent.codes) if (codes.includes(resultCode) && (res.subId ?? '') === subId) organismResult = res;
+    for (const [res, codes] of parent.codes) if (codes.some((c) => c.code === resultCode) && (res.subId ?? '') === subId) organismResult = res;
     if (organismResult && parent.isolates.has(organismResult)) return { ...parent, isolate: parent.isolates.get(organismResult)! };
     let isolate: Isolate;
     if (organismResult) {
@@ -315,18 +315,16 @@ class Hl7Parser {
       const same = list.filter((a) => a.role === o.attachment.role).length;
       if (same > 0) o.attachment.filename = o.attachment.filename.replace('.', `-${same + 1}.`);
       list.push(o.attachment);
-      const status = r.get(obx, 11).trim().toUpperCase();
-      if (status) state.resultStatuses.add(status);
+      if (o.status) state.resultStatuses.add(o.status);
       this.notes = undefined;
       return;
     }
-    const status = r.get(obx, 11).trim().toUpperCase();
-    if (status) state.resultStatuses.add(status);
+    if (o.status) state.resultStatuses.add(o.status);
     const result = o.result;
     if (b.isolate) {
       const iso = b.isolate;
       if (o.interpretation) {
-        const local = o.codings.find((c) => c.system.toUpperCase() !== 'LN' && c.code) ?? o.codings[0]!;
+        const local = localOf(o.codings) ?? o.codings[0]!;
         const s: NonNullable<Isolate['susceptibility']>[number] = {
           antibiotic: { code: local.code, ...(local.label ? { label: local.label } : {}), ...(local.system ? { system: local.system } : {}) },
           interpretation: o.interpretation,
@@ -343,7 +341,7 @@ class Hl7Parser {
       return;
     }
     b.battery.results.push(result);
-    b.codes.set(result, o.codings.map((c) => c.code));
+    b.codes.set(result, o.codings);
     this.notes = () => (result.comments ??= []);
   }
 

@@ -208,3 +208,13 @@ test('OBR-32 validator: NDL (id&family&given^time) and the XCN spelling some sen
   assert.deepEqual(v('12345678901&MARTIN&Anne&&&Dr&&&RPPS^202401011200'), { rpps: '12345678901', familyName: 'MARTIN', givenName: 'Anne', title: 'Dr', time: '2024-01-01T12:00' });
   assert.deepEqual(v('12345678901^MARTIN^Anne^^^Dr^^^RPPS'), { rpps: '12345678901', familyName: 'MARTIN', givenName: 'Anne', title: 'Dr' });
 });
+
+test('a CDA on one 400 KB line is kept whole', () => {
+  const xml = `<?xml version="1.0"?><ClinicalDocument>${'<p>résultat</p>'.repeat(20000)}</ClinicalDocument>`;
+  const b64 = Buffer.from(xml).toString('base64');
+  assert.ok(b64.length > 400_000);
+  const text = ['MSH|^~\\&|SIL|LABO|||20240101||ORU^R01|C1|P|2.5|||||FRA|UNICODE UTF-8|||2.1^CISIS_CDA_HL7_V2', PID, 'OBR|1|P|F|11502-2^CR^LN', `OBX|1|ED|11502-2^CR^LN||^TEXT^XML^Base64^${b64}||||||F`].join('\r') + '\r';
+  const r = parse(text).reports[0]!;
+  assert.equal(r.attachments?.[0]?.base64, b64);
+  assert.deepEqual(r.chapters, []);
+});
