@@ -1,5 +1,8 @@
 import type { LabReport, Practitioner } from '../model/labreport.types.js';
 import type { AddressBook } from './address-book.js';
+import type { AllowlistCheck } from './allowlist.js';
+import { chooseMailbox, nationalIdsOf, type DirectoryView, type MailboxPreference } from './directory.js';
+import { describePatient, PATIENT_DOMAIN, patientRouting } from './patient.js';
 
 export type RecipientRole = 'prescriber' | 'copy' | 'patient' | 'other';
 
@@ -12,11 +15,22 @@ export interface RoutingOptions {
   prescriber: boolean;
   copies: boolean;
   inputRecipients: boolean;
+  /** Mon espace santé (default: off). */
+  patients?: { enabled: boolean };
+  /** Which of several directory mailboxes to take (default: hold for a person). */
+  preferMailboxType?: MailboxPreference;
 }
 
+/**
+ * Everything routing consults, passed in so that `route` stays a pure function: the lab's address book,
+ * the directory (absent when never imported), and the allow-list check (absent: no check, for callers
+ * that screen addresses themselves).
+ */
 export interface RoutingContext {
   addressBook: AddressBook;
   options: RoutingOptions;
+  directory?: DirectoryView;
+  allowlist?: AllowlistCheck;
 }
 
 /** A practitioner as a technician would name them in `status`. */
@@ -32,7 +46,46 @@ function practitionerName(p: Practitioner): string | undefined {
     : p.name;
 }
 
-/** Who gets this report: addresses named in the input, the prescriber and the copies, one entry per address. */
+const CHOOSE = 'choose with `labmss resend R… --to ADDR`';
+
+/** A practitioner's address: the address book, then the input, then the directory by identification nationale. */
+function practitionerAddress(p: Practitioner, ctx: RoutingContext): { address: string } | { reason: string } {
+  const address = ctx.addressBook.find(p)?.address ?? p.mssAddress;
+  if (address) return { address };
+  const ids = nationalIdsOf(p);
+  if (!ctx.directory) {
+    return { reason: `no MSSanté address in the input or the address book${ids.length ? ', and no directory imported: run `labmss directory import FILE`' : ''}` };
+  }
+  if (!ids.length) return { reason: 'no MSSanté address in the input or the address book, and no RPPS or ADELI to look up in the directory' };
+  const candidates = ids.flatMap((id) => ctx.directory!.candidates(id));
+  const choice = chooseMailbox(candidates, ctx.options.preferMailboxType ?? 'hold');
+  if ('address' in choice) return { address: choice.address };
+  if ('ambiguous' in choice) {
+    return { reason: `several MSSanté addresses: ${choice.ambiguous.map((c) => `${c.address} (${c.type})`).join(', ')} — ${CHOOSE}` };
+  }
+  return { reason: `no MSSanté mailbox in ${ctx.directory.label} nor in the address book` };
+}
+
+/** Moves the recipients whose address the allow-list refuses to `unrouted`, with its reason. */
+export function screenRecipients(recipients: Recipient[], check: AllowlistCheck | undefined): { recipients: Recipient[]; unrouted: Unrouted[] } {
+  const kept: Recipient[] = [];
+  const unrouted: Unrouted[] = [];
+  for (const r of recipients) {
+    const refused = check?.(r.address);
+    if (refused) unrouted.push({ who: r.address, role: r.role, reason: refused });
+    else kept.push(r);
+  }
+  return { recipients: kept, unrouted };
+}
+
+const isPatientAddress = (address: string) => address.toLowerCase().endsWith(`@${PATIENT_DOMAIN}`);
+
+/**
+ * Who gets this report: addresses named in the input, the prescriber and the copies, and the patient's
+ * Mon espace santé mailbox; one entry per address. The input's masking flags win over everything:
+ * masked from professionals → the patient only; invisible to the patient → never the patient.
+ * Every address then passes the allow-list.
+ */
 export function route(report: LabReport, ctx: RoutingContext): { recipients: Recipient[]; unrouted: Unrouted[] } {
   const recipients: Recipient[] = [];
   const unrouted: Unrouted[] = [];
@@ -43,19 +96,38 @@ export function route(report: LabReport, ctx: RoutingContext): { recipients: Rec
     seen.add(key);
     recipients.push(r);
   };
-  if (ctx.options.inputRecipients) {
-    for (const r of report.recipients ?? []) add({ address: r.address, name: r.name, role: r.role ?? 'other' });
+  const masking = report.masking ?? {};
+  const toProfessionals = !masking.maskedFromProfessionals && masking.toMssPro !== false;
+  // A patient address is never taken from the input as written: only the qualified INS builds it.
+  const inputAsksPatient = (report.recipients ?? []).some((r) => r.role === 'patient' || isPatientAddress(r.address));
+
+  if (toProfessionals && ctx.options.inputRecipients) {
+    for (const r of report.recipients ?? []) {
+      if (r.role === 'patient' || isPatientAddress(r.address)) continue;
+      add({ address: r.address, name: r.name, role: r.role ?? 'other' });
+    }
   }
   const practitioners: Array<[Practitioner, RecipientRole]> = [];
-  if (ctx.options.prescriber && report.prescriber) practitioners.push([report.prescriber, 'prescriber']);
-  if (ctx.options.copies) for (const c of report.copiesTo ?? []) practitioners.push([c, 'copy']);
+  if (toProfessionals && ctx.options.prescriber && report.prescriber) practitioners.push([report.prescriber, 'prescriber']);
+  if (toProfessionals && ctx.options.copies) for (const c of report.copiesTo ?? []) practitioners.push([c, 'copy']);
   for (const [p, role] of practitioners) {
-    const address = ctx.addressBook.find(p)?.address ?? p.mssAddress;
-    if (address) add({ address, name: practitionerName(p), role });
-    else unrouted.push({ who: describePractitioner(p), role, reason: 'no MSSanté address in the input or the address book' });
+    const found = practitionerAddress(p, ctx);
+    if ('address' in found) add({ address: found.address, name: practitionerName(p), role });
+    else unrouted.push({ who: describePractitioner(p), role, reason: found.reason });
   }
-  if (recipients.length === 0 && unrouted.length === 0) {
-    unrouted.push({ who: 'nobody', role: 'other', reason: 'the report names no prescriber, copy or recipient' });
+
+  const patient = patientRouting(report, Boolean(ctx.options.patients?.enabled));
+  if ('address' in patient) add({ address: patient.address, role: 'patient' });
+  else if ('held' in patient) unrouted.push({ who: describePatient(report), role: 'patient', reason: patient.held });
+  else if (inputAsksPatient && ctx.options.inputRecipients) unrouted.push({ who: describePatient(report), role: 'patient', reason: `not sent to the patient: ${patient.skip}` });
+
+  const screened = screenRecipients(recipients, ctx.allowlist);
+  unrouted.push(...screened.unrouted);
+  if (screened.recipients.length === 0 && unrouted.length === 0) {
+    const reason = !toProfessionals
+      ? `the input keeps the report from professionals (${masking.maskedFromProfessionals ? 'MASQUE_PS' : 'DESTMSSANTEPS=N'}) and it does not go to the patient: ${'skip' in patient ? patient.skip : 'no address'}`
+      : 'the report names no prescriber, copy or recipient';
+    unrouted.push({ who: 'nobody', role: 'other', reason });
   }
-  return { recipients, unrouted };
+  return { recipients: screened.recipients, unrouted };
 }

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { allowlistPolicy, importAllowlist } from '../routing/allowlist-store.js';
+import { lastImport } from '../routing/imports-store.js';
+import { CliError, config, EXIT, openReadOnly, out } from './context.js';
+import { openForImport } from './reference.js';
+
+export function register(program: Command): void {
+  const allowlist = program.command('allowlist').description('the ANS list of MSSanté domains: nothing is sent outside it');
+
+  allowlist.command('import')
+    .description('import listeblanchemssante.xml, replacing the previous list')
+    .argument('<file>')
+    .action((file: string, _opts, cmd: Command) => {
+      const cfg = config(cmd);
+      const journal = openForImport(cfg, 'allowlist import');
+      try {
+        let result;
+        try {
+          result = importAllowlist(journal.db, file);
+        } catch (err) {
+          throw new CliError(`allowlist import: ${(err as Error).message}`, EXIT.PROBLEMS);
+        }
+        journal.event('allowlist', {}, `imported ${file}: ${result.rows} domains (list of ${result.fileDate ?? 'unknown date'})${result.skipped ? `, ${result.skipped} invalid names` : ''}`);
+        out(cmd, result, () => [
+          `imported ${result.rows} MSSanté domains from ${file}${result.fileDate ? ` (list of ${result.fileDate})` : ''}`,
+          ...result.invalid.slice(0, 5).map((n) => `  not a domain, ignored: "${n}"`),
+        ]);
+      } finally {
+        journal.close();
+      }
+    });
+
+  allowlist.command('check')
+    .description('say whether labmss would send to these addresses')
+    .argument('<address...>')
+    .action((addresses: string[], _opts, cmd: Command) => {
+      const cfg = config(cmd);
+      const journal = openReadOnly(cfg);
+      try {
+        const { check, warning } = allowlistPolicy(journal.db, cfg.transport.type);
+        const results = addresses.map((address) => ({ address, refused: check(address) ?? null }));
+        const last = lastImport(journal.db, 'allowlist');
+        out(cmd, { list: last ?? null, warning: warning ?? null, results }, () => [
+          ...(warning ? [`warning: ${warning}`] : []),
+          ...results.map((r) => r.refused ? `held  ${r.address}: ${r.refused}` : `ok    ${r.address}`),
+        ]);
+        if (results.some((r) => r.refused)) process.exitCode = EXIT.PROBLEMS;
+      } finally {
+        journal.close();
+      }
+    });
+}

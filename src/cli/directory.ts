@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { classifyQuery, type DirectoryEntry } from '../routing/directory.js';
+import { importDirectory, lookupDirectory } from '../routing/directory-store.js';
+import { lastImport } from '../routing/imports-store.js';
+import { CliError, config, EXIT, openReadOnly, out } from './context.js';
+import { openForImport } from './reference.js';
+
+function entryLine(e: DirectoryEntry): string {
+  const who = [e.civility, e.givenName, e.familyName].filter(Boolean).join(' ');
+  const id = e.nationalId ? (e.nationalId.startsWith('8') ? `RPPS ${e.nationalId.slice(1)}` : e.nationalId.startsWith('0') ? `ADELI ${e.nationalId.slice(1)}` : e.nationalId) : '';
+  const what = [e.profession, e.specialty].filter(Boolean).join(', ');
+  const where = [e.organization, e.service, [e.postalCode, e.city].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+  return [`${e.mailboxType.padEnd(3)} ${e.address}`, who && `${who}${id ? ` (${id})` : ''}`, what, where].filter(Boolean).join(' — ');
+}
+
+export function register(program: Command): void {
+  const directory = program.command('directory').description('the Annuaire Santé MSSanté extraction: import it, look someone up');
+
+  directory.command('import')
+    .description('import Extraction_Correspondance_MSSante_AAAAMMJJhhmm.zip (or its .txt), replacing the previous import')
+    .argument('<file>')
+    .action((file: string, _opts, cmd: Command) => {
+      const cfg = config(cmd);
+      const journal = openForImport(cfg, 'directory import');
+      try {
+        let result;
+        try {
+          result = importDirectory(journal.db, file);
+        } catch (err) {
+          throw new CliError(`directory import: ${(err as Error).message}`, EXIT.PROBLEMS);
+        }
+        journal.event('directory', {}, `imported ${file}: ${result.rows} mailboxes (extraction of ${result.fileDate ?? 'unknown date'}), ${result.duplicates} duplicates, ${result.skipped} unusable lines`);
+        const rate = Math.round(result.rows / Math.max(result.seconds, 1e-6));
+        out(cmd, result, () => [
+          `imported ${result.rows} mailboxes from ${file} (extraction of ${result.fileDate ?? 'unknown date: the name carries no _AAAAMMJJhhmm'})`,
+          `  ${result.duplicates} duplicate line(s) merged, ${result.skipped} unusable line(s), ${result.seconds.toFixed(1)} s (${rate} rows/s)`,
+          ...result.problems.slice(0, 5).map((p) => `  line ${p.line}: ${p.reason}`),
+        ]);
+      } finally {
+        journal.close();
+      }
+    });
+
+  directory.command('lookup')
+    .description('mailboxes of an RPPS (11 digits), an ADELI (9), an identification nationale (8…/0…), an address, or a name')
+    .argument('<query...>')
+    .option('--limit <n>', 'at most this many lines', '50')
+    .action((words: string[], opts: { limit: string }, cmd: Command) => {
+      const cfg = config(cmd);
+      const journal = openReadOnly(cfg);
+      try {
+        const last = lastImport(journal.db, 'directory');
+        if (!last) throw new CliError('no directory imported yet: run `labmss directory import Extraction_Correspondance_MSSante_….zip`', EXIT.PROBLEMS);
+        const q = classifyQuery(words.join(' '));
+        const entries = lookupDirectory(journal.db, q, Math.max(1, Number(opts.limit) || 50));
+        out(cmd, { query: q, extraction: last.fileDate, importedAt: last.importedAt, entries }, () => entries.length
+          ? entries.map(entryLine)
+          : [`nothing for ${q.label} in the extraction of ${last.fileDate ?? last.importedAt.slice(0, 10)}`]);
+        if (!entries.length) process.exitCode = EXIT.PROBLEMS;
+      } finally {
+        journal.close();
+      }
+    });
+}

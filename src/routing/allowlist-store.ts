@@ -1,0 +1,61 @@
+import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { allowlistChecker, decodeAllowlist, parseAllowlist, type AllowlistCheck } from './allowlist.js';
+import { describeImport, ensureImportsTable, lastImport, recordImport, type ReferenceImport } from './imports-store.js';
+
+/** The MSSanté allow-list in the journal database, and the policy that applies it. */
+
+export function ensureAllowlistTables(db: Database.Database): void {
+  ensureImportsTable(db);
+  db.exec(`CREATE TABLE IF NOT EXISTS allowlist_domains (domain TEXT PRIMARY KEY, written TEXT)`);
+}
+
+export interface AllowlistImport extends ReferenceImport { invalid: string[] }
+
+/** Replaces the allow-list with the file's domains in one transaction; a file with no domain changes nothing. */
+export function importAllowlist(db: Database.Database, path: string, now: () => Date = () => new Date()): AllowlistImport {
+  ensureAllowlistTables(db);
+  const bytes = readFileSync(path);
+  let parsed;
+  try {
+    parsed = parseAllowlist(decodeAllowlist(bytes));
+  } catch (err) {
+    throw new Error(`${basename(path)}: ${(err as Error).message}`);
+  }
+  if (!parsed.domains.length) throw new Error(`${basename(path)}: no valid domain: the allow-list was left as it was`);
+  const result: AllowlistImport = {
+    kind: 'allowlist', file: path, fileDate: parsed.date ?? null, importedAt: now().toISOString(),
+    rows: parsed.domains.length, skipped: parsed.invalid.length, sha256: createHash('sha256').update(bytes).digest('hex'), invalid: parsed.invalid,
+  };
+  const insert = db.prepare('INSERT INTO allowlist_domains (domain, written) VALUES (?, ?)');
+  db.transaction(() => {
+    db.prepare('DELETE FROM allowlist_domains').run();
+    for (const d of parsed.domains) insert.run(d, parsed.written.get(d) ?? null);
+    recordImport(db, result);
+  })();
+  return result;
+}
+
+export function allowlistDomains(db: Database.Database): string[] {
+  if (!lastImport(db, 'allowlist')) return [];
+  return (db.prepare('SELECT domain FROM allowlist_domains ORDER BY domain').all() as { domain: string }[]).map((r) => r.domain);
+}
+
+export const NO_ALLOWLIST = 'no MSSanté allow-list imported: run `labmss allowlist import FILE`';
+
+/**
+ * The check routing applies to every address. Without an imported list, the SMTP transport sends
+ * nothing (every address is held with the reason); the outbox transport (local use, tests, the example)
+ * lets everything through, and `warning` says so for the journal.
+ */
+export function allowlistPolicy(db: Database.Database, transport: 'smtp' | 'outbox'): { check: AllowlistCheck; warning?: string } {
+  const last = lastImport(db, 'allowlist');
+  if (!last) {
+    if (transport === 'smtp') return { check: () => NO_ALLOWLIST };
+    return { check: () => undefined, warning: `${NO_ALLOWLIST}; the outbox transport writes every message anyway` };
+  }
+  const stmt = db.prepare('SELECT 1 FROM allowlist_domains WHERE domain = ?');
+  return { check: allowlistChecker({ has: (d) => stmt.get(d) !== undefined }, describeImport('list', last)) };
+}
