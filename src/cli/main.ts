@@ -12,6 +12,8 @@ import * as show from './show.js';
 import * as schema from './schema.js';
 import * as watch from './watch.js';
 import * as stats from './stats.js';
+import * as directory from './directory.js';
+import * as allowlist from './allowlist.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -24,7 +26,7 @@ const program = new Command('labmss')
   .showHelpAfterError('(run `labmss help` for the commands)')
   .exitOverride();
 
-for (const command of [init, run, send, parse, render, status, log, show, schema, watch, stats]) command.register(program);
+for (const command of [init, run, send, parse, render, status, log, show, schema, watch, stats, directory, allowlist]) command.register(program);
 
 try {
   await program.parseAsync(process.argv);
