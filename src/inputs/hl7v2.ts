@@ -113,6 +113,7 @@ class Hl7Parser {
   private order?: { control: string; group: string; placer: string; filler: string; provider?: Practitioner };
   private battery?: BatteryState;
   private notes?: string[] | (() => string[]);
+  private orderNotes: string[] = [];
   private batches: { seg: Segment; count: number }[] = [];
   private firstCharset?: string;
 
@@ -140,6 +141,9 @@ class Hl7Parser {
         const provider = seg.reps(12)[0] && practitionerOf(seg.reps(12)[0]!, seg, 'ORC-12', r);
         this.order = { control: r.get(seg, 1).trim().toUpperCase(), group: r.get(seg, 4).trim(), placer: r.get(seg, 2).trim(), filler: r.get(seg, 3).trim() };
         if (provider) this.order.provider = provider;
+        // A note between ORC and OBR belongs to the order: kept until the OBR makes its battery.
+        this.orderNotes = [];
+        this.notes = this.orderNotes;
         return;
       }
       case 'OBR': return this.startBattery(seg);
@@ -235,6 +239,7 @@ class Hl7Parser {
     if (obrStatus) state.batteryStatuses.add(obrStatus);
 
     if (parent) {
+      if (this.orderNotes.length) { (parent.isolate.comments ??= []).push(...this.orderNotes); this.orderNotes = []; }
       this.battery = { ...parent, isolate: parent.isolate };
       this.notes = () => (parent.isolate!.comments ??= []);
       return;
@@ -253,6 +258,7 @@ class Hl7Parser {
     let ch = state.chapters.get(chapter.code ?? '');
     if (!ch) { ch = { ...chapter, batteries: [] }; state.chapters.set(chapter.code ?? '', ch); }
     ch.batteries.push(battery);
+    if (this.orderNotes.length) { battery.comments = this.orderNotes; this.orderNotes = []; }
     this.battery = { battery, state, placer, filler, codes: new Map(), isolates: new Map() };
     this.patient.batteries.push(this.battery);
     this.notes = () => (battery.comments ??= []);
@@ -368,7 +374,11 @@ class Hl7Parser {
     const received = r.time(spm, 18);
     if (received) s.receivedAt = received;
     if (!Object.keys(s).length) return;
-    if (!this.battery.isolate) this.battery.battery.specimen ??= s;
+    if (!this.battery.isolate) {
+      const battery = this.battery.battery;
+      battery.specimen ??= s;
+      this.notes = () => (battery.comments ??= []);
+    }
     const req = this.battery.state.report.request;
     const key = JSON.stringify(s);
     if (!(req.specimens ??= []).some((x) => JSON.stringify(x) === key)) req.specimens.push(s);

@@ -218,3 +218,10 @@ test('a CDA on one 400 KB line is kept whole', () => {
   assert.equal(r.attachments?.[0]?.base64, b64);
   assert.deepEqual(r.chapters, []);
 });
+
+test('NTE placement: after PID → report, after ORC or OBR → battery, after OBX → result', () => {
+  const r = parse([MSH, PID, 'NTE|1|L|rapport', 'ORC|NW|P|F', 'NTE|1|L|commande', OBR, 'NTE|1|L|batterie', OBX(1, '1'), 'NTE|1|L|résultat\\.br\\suite', 'NTE|2|L|encore'].join('\r')).reports[0]!;
+  assert.deepEqual(r.comments, ['rapport']);
+  assert.deepEqual(r.chapters[0]!.batteries[0]!.comments, ['commande', 'batterie']);
+  assert.deepEqual(results(r)[0]!.comments, ['résultat\nsuite', 'encore']);
+});
