@@ -31,9 +31,18 @@ function offsetAt(utcMs: number, timeZone: string): number {
 }
 
 /** Offset (minutes) of a wall-clock time in `timeZone` (two passes: exact away from transitions; in the autumn overlap the later occurrence). */
+const offsets = new Map<string, number>();
 export function localOffset(y: number, mo: number, d: number, h: number, mi: number, s: number, timeZone: string): number {
   const wall = Date.UTC(y, mo - 1, d, h, mi, s);
-  return offsetAt(wall - offsetAt(wall, timeZone) * 60000, timeZone);
+  const key = `${timeZone}|${wall}`;
+  let o = offsets.get(key);
+  if (o === undefined) {
+    o = offsetAt(wall - offsetAt(wall, timeZone) * 60000, timeZone);
+    // Reports repeat the same few times; the cache is bounded so a long-running daemon stays small.
+    if (offsets.size > 10_000) offsets.clear();
+    offsets.set(key, o);
+  }
+  return o;
 }
 
 function fmtOffset(minutes: number): string {
