@@ -32,7 +32,8 @@ export function parseHl7(bytes: Buffer, opts: ParseOptions): ParseResult {
     let line = text.slice(span.start, span.end);
     no++;
     if (line.trim() === '') continue;
-    if (/^[ \t]/.test(line)) {
+    const c0 = line.charCodeAt(0);
+    if (c0 === 32 || c0 === 9) {
       r.warn(no, undefined, 'spaces before the segment name removed');
       line = line.trimStart();
     }
@@ -40,7 +41,8 @@ export function parseHl7(bytes: Buffer, opts: ParseOptions): ParseResult {
       r.warn(no, undefined, `segments end with ${span.eol === '\n' ? 'LF' : 'CRLF'} instead of CR`);
       eolWarned = true;
     }
-    if (/^(MSH|FHS|BHS)/.test(line)) {
+    const id = line.slice(0, 3);
+    if (id === 'MSH' || id === 'FHS' || id === 'BHS') {
       const d = delimitersOf(line);
       if (!d) throw new InputError({ file: opts.file, line: no, field: `${line.slice(0, 3)}-2` }, 'unusable delimiters in the header segment');
       r.d = d;
