@@ -12,6 +12,7 @@ import * as show from './show.js';
 import * as schema from './schema.js';
 import * as watch from './watch.js';
 import * as stats from './stats.js';
+import * as resend from './resend.js';
 import * as directory from './directory.js';
 import * as allowlist from './allowlist.js';
 
@@ -26,7 +27,7 @@ const program = new Command('labmss')
   .showHelpAfterError('(run `labmss help` for the commands)')
   .exitOverride();
 
-for (const command of [init, run, send, parse, render, status, log, show, schema, watch, stats, directory, allowlist]) command.register(program);
+for (const command of [init, run, send, parse, render, status, log, show, schema, watch, stats, resend, directory, allowlist]) command.register(program);
 
 try {
   await program.parseAsync(process.argv);
