@@ -1,0 +1,87 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { sampleReport, tempLab } from '../test/helpers/lab.js';
+import { ensureDist, startDaemon, until } from '../test/helpers/spawn-cli.js';
+import { createTestPki } from '../test/helpers/test-pki.js';
+import { startSmtpServer, type Received } from '../test/helpers/smtp-server.js';
+
+const FILES = Number(process.env.BENCH_WATCH_FILES ?? 200);
+const BACKLOG = Number(process.env.BENCH_WATCH_BACKLOG ?? 10_000);
+const STABLE_MS = 500;
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const messageId = (raw: Buffer) => /^Message-ID:\s*(\S+)/im.exec(raw.toString('latin1'))?.[1] ?? '';
+
+/** Peak resident set of a process (Linux: VmHWM), in MB. */
+function peakRssMb(pid: number): number {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return kb ? Math.round(Number(kb) / 1024) : NaN;
+}
+
+/**
+ * 1. Latency from a file's close in the export folder to `250 queued` at a local TLS SMTP server with
+ *    client certificates (the daemon in its own process, files dropped one at a time): p50 and p95, raw
+ *    and beyond the configured write-finish delay. Target p95 ≤ 1 s beyond the delay.
+ * 2. Peak RSS of the daemon while a backlog of BACKLOG files drains (outbox transport, so the figure is
+ *    the daemon's own). Target ≤ 150 MB.
+ */
+export async function benchWatch(): Promise<object> {
+  ensureDist();
+  const pki = createTestPki();
+  const server = await startSmtpServer(pki);
+  const arrivals = new Map<string, number>();
+  const push = server.received.push.bind(server.received);
+  server.received.push = (...items: Received[]) => {
+    for (const m of items) arrivals.set(messageId(m.raw), performance.now());
+    return push(...items);
+  };
+  let latency: object;
+  try {
+    const lab = tempLab({
+      watch: { stableMilliseconds: STABLE_MS, concurrency: 4, retryPollSeconds: 30 },
+      transport: { type: 'smtp', smtp: { host: '127.0.0.1', port: server.port, servername: 'localhost', ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey, pool: 4 } },
+    });
+    const daemon = startDaemon(lab.configFile);
+    await daemon.waitForLog((l) => l.msg === 'watching');
+    const closed: number[] = [];
+    for (let n = 0; n < FILES; n++) {
+      writeFileSync(join(lab.exportDir, `r${n}.json`), JSON.stringify(sampleReport(n)));
+      closed.push(performance.now());
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    await until(() => arrivals.size >= FILES, 120_000, `${FILES} messages at the server`);
+    daemon.child.kill('SIGTERM');
+    await daemon.exited;
+    // Delivery n is file n: the daemon claims files in arrival order, one at a time.
+    const times = server.received.map((m) => ({ id: messageId(m.raw), n: Number(/labmss\.D(\d+)\./.exec(messageId(m.raw))?.[1]) - 1 }))
+      .map(({ id, n }) => arrivals.get(id)! - closed[n]!).sort((a, b) => a - b);
+    const beyond = times.map((t) => t - STABLE_MS);
+    latency = {
+      files: FILES, stableMs: STABLE_MS,
+      p50Ms: Math.round(percentile(times, 50)), p95Ms: Math.round(percentile(times, 95)),
+      p50BeyondDelayMs: Math.round(percentile(beyond, 50)), p95BeyondDelayMs: Math.round(percentile(beyond, 95)), targetP95BeyondDelayMs: 1000,
+    };
+  } finally {
+    await server.close();
+    pki.cleanup();
+  }
+
+  const lab = tempLab({ watch: { stableMilliseconds: STABLE_MS, concurrency: 4, retryPollSeconds: 30 } });
+  for (let n = 0; n < BACKLOG; n++) writeFileSync(join(lab.exportDir, `b${n}.json`), JSON.stringify(sampleReport(n)));
+  const started = performance.now();
+  const daemon = startDaemon(lab.configFile);
+  const outbox = join(lab.config.paths.state, 'outbox');
+  let peak = 0;
+  await until(() => {
+    peak = Math.max(peak, peakRssMb(daemon.child.pid!));
+    return existsSync(outbox) && readdirSync(outbox).length >= BACKLOG;
+  }, 3_600_000, `${BACKLOG} messages in the outbox`);
+  peak = Math.max(peak, peakRssMb(daemon.child.pid!));
+  const seconds = (performance.now() - started) / 1000;
+  daemon.child.kill('SIGTERM');
+  await daemon.exited;
+  return { latency, backlog: { files: BACKLOG, seconds: Math.round(seconds), filesPerSecond: Math.round(BACKLOG / seconds), peakRssMb: peak, targetPeakRssMb: 150 } };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await benchWatch(), null, 2));
