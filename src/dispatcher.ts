@@ -11,7 +11,9 @@ import { documentIdFor, orderKey, setIdFor } from './documents/ids.js';
 import { renderDocuments, type RenderedDocuments } from './documents/render.js';
 import { composeMessage, pdfFileName } from './mail/compose.js';
 import type { Transport } from './mail/transport.js';
-import { route, type Recipient, type Unrouted } from './routing/resolve.js';
+import { route, screenRecipients, type Recipient, type Unrouted } from './routing/resolve.js';
+import { routingContext } from './routing/context.js';
+import { maxBytesFor } from './routing/patient.js';
 import { loadAddressBook, type AddressBook } from './routing/address-book.js';
 import { loadMapping, type LoincMapping } from './loinc/index.js';
 
@@ -148,14 +150,14 @@ export class Dispatcher {
     const holds = warnings.filter((w) => w.message.startsWith('HOLD:'));
     const prepared: Array<{ report: LabReport; ids: ReturnType<Dispatcher['versionOf']>; docs?: RenderedDocuments; recipients: Recipient[]; unrouted: Unrouted[]; stage: number }> = [];
     const versions = new Map<string, number>();
+    const routing = routingContext(this.journal.db, this.config, this.addressBook);
     try {
       for (const [i, parsedReport] of reports.entries()) {
         const report = withConfiguredLab(parsedReport, this.config.lab);
         const ids = this.versionOf(report, `${hash}#${i}`, versions);
-        let { recipients, unrouted } = route(report, { addressBook: this.addressBook, options: this.config.routing });
+        let { recipients, unrouted } = route(report, routing.ctx);
         if (opts.to?.length) {
-          recipients = opts.to.map((address) => ({ address, role: 'other' as const }));
-          unrouted = [];
+          ({ recipients, unrouted } = screenRecipients(opts.to.map((address) => ({ address, role: 'other' as const })), routing.ctx.allowlist));
         }
         const stage = this.config.stage;
         const needsCda = recipients.some((r) => this.stageFor(r.address) === 2);
@@ -199,6 +201,7 @@ export class Dispatcher {
       }
       this.journal.finishFile(fileId, 'done', { format, warnings }, `${format}: ${reports.length} report(s)${warnings.length ? `, ${warnings.length} warning(s)` : ''}`);
       for (const w of warnings) this.journal.event('warning', { file: fileId }, formatWarning(w));
+      for (const w of routing.warnings) this.journal.event('warning', { file: fileId }, w);
     });
     moveTo(path, this.layout.done, name);
   }
@@ -280,8 +283,9 @@ export class Dispatcher {
     let row = d;
     if (!row.eml_path || !existsSync(row.eml_path)) {
       const composed = await this.compose(row);
-      if (composed.length > this.config.message.maxBytes) {
-        const reason = `message is ${composed.length} bytes, over the ${this.config.message.maxBytes}-byte limit (message.maxBytes)`;
+      const maxBytes = maxBytesFor(row.role, this.config.message.maxBytes);
+      if (composed.length > maxBytes) {
+        const reason = `message is ${composed.length} bytes, over the ${maxBytes}-byte limit (${maxBytes < this.config.message.maxBytes ? 'Mon espace santé takes at most 25 MB' : 'message.maxBytes'})`;
         this.journal.transition(row.id, row.state, 'held', { reason }, reason);
         summary.held.push({ delivery: row.id, recipient: row.recipient, reason });
         return 'later';
