@@ -9,7 +9,9 @@ function entryLine(e: DirectoryEntry): string {
   const who = [e.civility, e.givenName, e.familyName].filter(Boolean).join(' ');
   const id = e.nationalId ? (e.nationalId.startsWith('8') ? `RPPS ${e.nationalId.slice(1)}` : e.nationalId.startsWith('0') ? `ADELI ${e.nationalId.slice(1)}` : e.nationalId) : '';
   const what = [e.profession, e.specialty].filter(Boolean).join(', ');
-  const where = [e.organization, e.service, [e.postalCode, e.city].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+  // The L6 line is usually "postal code + city" already.
+  const place = e.city && e.postalCode && e.city.startsWith(e.postalCode) ? e.city : [e.postalCode, e.city].filter(Boolean).join(' ');
+  const where = [e.organization, e.service, place].filter(Boolean).join(', ');
   return [`${e.mailboxType.padEnd(3)} ${e.address}`, who && `${who}${id ? ` (${id})` : ''}`, what, where].filter(Boolean).join(' — ');
 }
 
@@ -33,7 +35,8 @@ export function register(program: Command): void {
         const rate = Math.round(result.rows / Math.max(result.seconds, 1e-6));
         out(cmd, result, () => [
           `imported ${result.rows} mailboxes from ${file} (extraction of ${result.fileDate ?? 'unknown date: the name carries no _AAAAMMJJhhmm'})`,
-          `  ${result.duplicates} duplicate line(s) merged, ${result.skipped} unusable line(s), ${result.seconds.toFixed(1)} s (${rate} rows/s)`,
+          `  ${result.duplicates} duplicate line(s) merged, ${result.skipped} unusable line(s), ${result.seconds.toFixed(1)} s${result.seconds >= 1 ? ` (${rate} rows/s)` : ''}`,
+          ...result.warnings.map((w) => `  warning: ${w}`),
           ...result.problems.slice(0, 5).map((p) => `  line ${p.line}: ${p.reason}`),
         ]);
       } finally {
