@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import type { LoincMapping } from '../loinc/mapping.js';
 import { renderPdf } from './pdf/render.js';
 import { buildCda } from './cda/build.js';
+import { carriedCda } from './cda/carried.js';
 import { buildXdm } from './xdm/build.js';
 
 /** Everything that identifies one version of one report's documents. */
@@ -25,20 +26,25 @@ export interface RenderedDocuments {
 
 export const CR_BIO_CODE = '11502-2';
 
-/** Renders the PDF, and with `stage2` the CR-BIO CDA and its IHE_XDM.ZIP. Pure: same inputs, same bytes. */
+/**
+ * Renders the PDF, and with `stage2` the CR-BIO CDA and its IHE_XDM.ZIP. Pure: same inputs, same bytes.
+ * A report that carries its lab's own CDA (CI-SIS ORU) is re-sent as is: that CDA byte for byte,
+ * and as PDF the copy it embeds (a rendering of its empty chapters would show no result).
+ */
 export async function renderDocuments(
   report: LabReport,
   ids: DocumentIds,
   opts: { lab: ResolvedConfig['lab']; stage2: boolean; mapping?: LoincMapping },
 ): Promise<RenderedDocuments> {
   const lab = opts.lab;
-  const pdf = await renderPdf(report, {
+  const carried = carriedCda(report);
+  const pdf = carried?.pdf ?? await renderPdf(report, {
     lab: { name: lab.name, finess: lab.finess, address: lab.address, phone: lab.phone },
     documentId: `${report.request.fillerId ?? ids.setId.slice(0, 8)} v${ids.version}`,
     timezone: lab.timezone,
   });
   if (!opts.stage2) return { pdf };
-  const cda = buildCda(report, pdf, {
+  const cda = carried?.xml ?? buildCda(report, pdf, {
     lab: { name: lab.name, finess: lab.finess, address: lab.address, phone: lab.phone, director: lab.director },
     timezone: lab.timezone,
     documentId: ids.documentId,
@@ -47,6 +53,6 @@ export async function renderDocuments(
     replaces: ids.replaces,
     mapping: opts.mapping,
   });
-  const xdm = buildXdm(cda, report, { lab: { name: lab.name, finess: lab.finess }, timezone: lab.timezone, documentId: ids.documentId, setId: ids.setId });
-  return { pdf, cda, xdm, cdaCode: CR_BIO_CODE };
+  const xdm = buildXdm(cda, report, { lab: { name: lab.name, finess: lab.finess, director: lab.director }, timezone: lab.timezone, documentId: ids.documentId, setId: ids.setId, uniqueId: carried?.uniqueId });
+  return { pdf, cda, xdm, cdaCode: carried?.code ?? CR_BIO_CODE };
 }

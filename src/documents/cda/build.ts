@@ -2,12 +2,14 @@
 import type { LabReport } from '../../model/labreport.types.js';
 import { body } from './body.js';
 import type { CdaContext } from './context.js';
-import { header } from './header.js';
+import { documentTime, header } from './header.js';
 import { el, xmlDocument } from './xml.js';
 
 export type { CdaContext } from './context.js';
 
 export function buildCda(report: LabReport, pdf: Buffer, ctx: CdaContext): string {
+  // The header's date checks speak for the whole report: let them fail before a battery's does.
+  documentTime(report);
   const b = body(report, pdf, ctx);
   return xmlDocument(el('ClinicalDocument', {
     xmlns: 'urn:hl7-org:v3',

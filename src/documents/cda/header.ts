@@ -6,7 +6,7 @@ import {
 import type { CdaContext } from './context.js';
 import { labRoot } from './ids.js';
 import { carriedIns } from './ins.js';
-import { addr, biologist, labOrganization, personName, practitionerId, telecoms } from './parties.js';
+import { addr, biologists, labOrganization, personName, practitionerId, telecoms } from './parties.js';
 import { hl7Time } from './time.js';
 import { el, type XNode } from './xml.js';
 
@@ -79,7 +79,7 @@ export function header(report: LabReport, ctx: CdaContext, chapters: ChapterCode
   const root = labRoot(ctx.lab);
   const req = report.request;
   const created = t(documentTime(report));
-  const bio = biologist(report.validator, ctx.lab);
+  const bio = biologists(report.validator, ctx.lab);
   const validatedAt = t(report.validator?.time ?? documentTime(report));
   const orderId = req.fillerId ?? req.placerId;
   const settingCode = el('standardIndustryClassCode', PRACTICE_SETTING);
@@ -104,17 +104,17 @@ export function header(report: LabReport, ctx: CdaContext, chapters: ChapterCode
     el('setId', { root, extension: ctx.setId }),
     el('versionNumber', { value: ctx.version }),
     recordTarget(report.patient, ctx),
-    el('author', null, el('time', { value: validatedAt }), biologistEntity('assignedAuthor', bio, ctx)),
+    el('author', null, el('time', { value: validatedAt }), biologistEntity('assignedAuthor', bio.signer, ctx)),
     el('custodian', null, el('assignedCustodian', null, labOrganization('representedCustodianOrganization', ctx))),
     recipients.map((p) => el('informationRecipient', null, el('intendedRecipient', null,
       el('templateId', { root: '1.3.6.1.4.1.19376.1.3.3.1.4' }),
       p.rpps || p.adeli ? practitionerId(p, ctx) : undefined,
       addr(p.address), ...telecoms(p.phone, p.mssAddress), el('informationRecipient', null, personName(p))))),
     el('legalAuthenticator', null, el('time', { value: validatedAt }), el('signatureCode', { code: 'S' }),
-      biologistEntity('assignedEntity', bio, ctx, settingCode)),
-    el('authenticator', null, el('templateId', { root: '1.3.6.1.4.1.19376.1.3.3.1.5' }),
+      biologistEntity('assignedEntity', bio.signer, ctx, settingCode)),
+    bio.validator ? el('authenticator', null, el('templateId', { root: '1.3.6.1.4.1.19376.1.3.3.1.5' }),
       el('time', { value: validatedAt }), el('signatureCode', { code: 'S' }),
-      biologistEntity('assignedEntity', bio, ctx)),
+      biologistEntity('assignedEntity', bio.validator, ctx)) : undefined,
     report.prescriber ? el('participant', { typeCode: 'REF' },
       el('templateId', { root: '1.3.6.1.4.1.19376.1.3.3.1.6' }),
       req.prescribedAt ? el('time', { 'xsi:type': 'IVL_TS' }, el('high', { value: t(req.prescribedAt) })) : el('time', { nullFlavor: 'UNK' }),
@@ -129,12 +129,14 @@ export function header(report: LabReport, ctx: CdaContext, chapters: ChapterCode
       el('code', { code: first.loinc, displayName: first.label, codeSystem: LOINC, codeSystemName: 'LOINC' }),
       el('lab:statusCode', { code: report.status === 'partial' ? 'active' : 'completed' }),
       el('effectiveTime', null,
-        start ? el('low', { value: t(start) }) : el('low', { nullFlavor: 'UNK' }),
+        // StrucMin wants a low value: without reception or collection time (HPRIM Médecin gives a
+        // report date only) the service is known to have begun by the report, as the body dates it.
+        el('low', { value: t(start ?? documentTime(report)) }),
         el('high', { value: created })),
       el('performer', { typeCode: 'PRF' },
         el('templateId', { root: '1.3.6.1.4.1.19376.1.3.3.1.7' }),
         el('time', null, el('high', { value: validatedAt })),
-        biologistEntity('assignedEntity', bio, ctx, settingCode)))),
+        biologistEntity('assignedEntity', bio.director, ctx, settingCode)))),
     others.map((c) => el('documentationOf', null, el('serviceEvent', null,
       el('code', { code: c.loinc, displayName: c.label, codeSystem: LOINC, codeSystemName: 'LOINC' })))),
     ctx.replaces ? el('relatedDocument', { typeCode: 'RPLC' },
@@ -143,7 +145,7 @@ export function header(report: LabReport, ctx: CdaContext, chapters: ChapterCode
       orderId ? el('id', { root, extension: orderId }) : undefined,
       el('code', ENCOUNTER_CODE),
       el('effectiveTime', null, el('low', { value: t(req.collectedAt ?? start ?? documentTime(report)) })),
-      el('responsibleParty', null, biologistEntity('assignedEntity', bio, ctx)),
+      el('responsibleParty', null, biologistEntity('assignedEntity', bio.responsible, ctx)),
       el('location', null, el('healthCareFacility', null,
         el('code', FACILITY),
         el('location', null, el('name', null, ctx.lab.name), addr(ctx.lab.address)))))),

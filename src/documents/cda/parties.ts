@@ -56,9 +56,46 @@ export function labOrganization(tag: string, ctx: CdaContext, extra?: XNode): XN
     extra);
 }
 
-/** The biologist who answers for the report: the validating biologist, else the lab director. */
-export function biologist(validator: Practitioner | undefined, lab: CdaContext['lab']): Practitioner {
-  if (validator && (validator.rpps || validator.adeli || validator.familyName || validator.name)) return validator;
+/** Whether the practitioner carries a national id (RPPS or ADELI, both under 1.2.250.1.71.4.2.1). */
+export const hasNationalId = (p: Practitioner | undefined): boolean => !!(p?.rpps || p?.adeli);
+
+/** The biologists the header names, by role. */
+export interface Biologists {
+  /** author and legalAuthenticator (any non-null id, ANS Structuration minimale): the validating biologist, else `responsible`. */
+  signer: Practitioner;
+  /** authenticator: the validating biologist, only with a national id; StrucMin demands one there and the element is optional. */
+  validator?: Practitioner;
+  /** componentOf/responsibleParty (StrucMin demands a national id): the validator when he has one, else the lab director. */
+  responsible: Practitioner;
+  /** documentationOf/serviceEvent/performer, the lab director in CR-BIO: the configured director, else `responsible`. */
+  director: Practitioner;
+}
+
+function configuredDirector(lab: CdaContext['lab']): Practitioner | undefined {
   const d = lab.director;
-  return { rpps: d?.rpps, familyName: d?.familyName, givenName: d?.givenName, phone: lab.phone, address: lab.address };
+  return d?.rpps ? { rpps: d.rpps, familyName: d.familyName, givenName: d.givenName, phone: lab.phone, address: lab.address } : undefined;
+}
+
+/** The author and legalAuthenticator (also the XDM authorPerson): the validating biologist when named and identified, else the director. */
+export function signer(validator: Practitioner | undefined, lab: CdaContext['lab']): Practitioner | undefined {
+  const named = !!(validator?.familyName || validator?.name);
+  if (validator && (hasNationalId(validator) || (named && validator.code))) return validator;
+  return configuredDirector(lab);
+}
+
+/**
+ * Picks who signs, validates and answers for the report. The input often names the validating biologist
+ * by a LIS code or a name only (HPRIM, HL7 OBR-32 without assigning authority): such an id is never taken
+ * for an RPPS; the configured lab director stands in where a national id is required.
+ */
+export function biologists(validator: Practitioner | undefined, lab: CdaContext['lab']): Biologists {
+  const director = configuredDirector(lab);
+  const national = validator && hasNationalId(validator) ? validator : undefined;
+  const responsible = national ?? director;
+  if (!responsible) {
+    const has = validator?.code ? `only the local code ${validator.code}` : validator ? 'a name only' : 'no validating biologist';
+    throw new Error(`CR-BIO needs a biologist with an RPPS (componentOf/responsibleParty): the report names ${has} and the configuration has no lab.director.rpps; `
+      + 'set lab.director {"rpps": "<11 digits>", "familyName": …, "givenName": …} in the config, or have the LIS send the validating biologist\'s RPPS');
+  }
+  return { signer: signer(validator, lab) ?? responsible, validator: national, responsible, director: director ?? responsible };
 }

@@ -6,6 +6,8 @@ export interface XdmContext {
   timezone: string;
   /** The CDA's id/@extension: DocumentEntry.uniqueId is `<lab root>^<documentId>`. */
   documentId: string;
+  /** DocumentEntry.uniqueId of a CDA labmss did not build (its own id, `root^extension`); default `<lab root>^<documentId>`. */
+  uniqueId?: string;
   /** setId of the CDA (kept for callers; the submission set id is derived from documentId). */
   setId: string;
   authorSpecialty?: CdaContext['authorSpecialty'];

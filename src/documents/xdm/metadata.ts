@@ -11,7 +11,7 @@ import {
 import { documentTime } from '../cda/header.js';
 import { labRoot, nameOid } from '../cda/ids.js';
 import { carriedIns } from '../cda/ins.js';
-import { biologist } from '../cda/parties.js';
+import { signer } from '../cda/parties.js';
 import { utcTime } from '../cda/time.js';
 import { el, xmlDocument, type XNode } from '../cda/xml.js';
 import type { XdmContext } from './context.js';
@@ -78,7 +78,8 @@ export function metadataXml(file: DocumentFile, report: LabReport, ctx: XdmConte
   const root = labRoot(ctx.lab);
   const created = utcTime(documentTime(report), tz);
   const patientId = xdmPatientId(report, ctx);
-  const bio = biologist(report.validator, ctx.lab);
+  // The same biologist as the CDA's author and legalAuthenticator.
+  const bio = signer(report.validator, ctx.lab);
   const institution = ctx.lab.finess
     ? `${ctx.lab.name}^^^^^&${STRUCTURE_ROOT}&ISO^IDNST^^^1${ctx.lab.finess}` : `${ctx.lab.name}^^^^^&${root}&ISO^IDNST^^^${root}`;
   const specialty = ctx.authorSpecialty ?? BIOLOGIST_SPECIALTY;
@@ -94,7 +95,7 @@ export function metadataXml(file: DocumentFile, report: LabReport, ctx: XdmConte
     id, classificationScheme: scheme, classifiedObject: object, nodeRepresentation: '',
     objectType: 'urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:Classification',
   },
-  slot('authorPerson', xcn(bio)),
+  bio ? slot('authorPerson', xcn(bio)) : undefined,
   slot('authorInstitution', institution),
   slot('authorSpecialty', `${specialty.code}^${specialty.displayName}^${BIOLOGIST_SPECIALTY.codeSystem}`));
 
@@ -102,7 +103,7 @@ export function metadataXml(file: DocumentFile, report: LabReport, ctx: XdmConte
     slot('creationTime', created),
     slot('hash', createHash('sha1').update(file.bytes).digest('hex')),
     slot('languageCode', 'fr-FR'),
-    slot('legalAuthenticator', xcn(bio)),
+    bio ? slot('legalAuthenticator', xcn(bio)) : undefined,
     start ? slot('serviceStartTime', utcTime(start, tz)) : undefined,
     slot('serviceStopTime', created),
     slot('size', String(file.bytes.length)),
@@ -119,7 +120,7 @@ export function metadataXml(file: DocumentFile, report: LabReport, ctx: XdmConte
     coded('cl06', DE.practice, doc, PRACTICE_SETTING),
     coded('cl07', DE.type, doc, { code: DOC_CODE.code, displayName: DOC_CODE.displayName, codeSystem: LOINC }),
     external('ei01', DE.patientId, doc, patientId, 'XDSDocumentEntry.patientId'),
-    external('ei02', DE.uniqueId, doc, `${root}^${ctx.documentId}`, 'XDSDocumentEntry.uniqueId'));
+    external('ei02', DE.uniqueId, doc, ctx.uniqueId ?? `${root}^${ctx.documentId}`, 'XDSDocumentEntry.uniqueId'));
 
   const set = el('rim:RegistryPackage', { id: ss, objectType: 'urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:RegistryPackage' },
     slot('submissionTime', created),
