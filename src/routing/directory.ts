@@ -80,6 +80,15 @@ export function searchKey(...parts: Array<string | undefined>): string {
 /** Where each field is in a line, and how many columns a line has (the header's count). */
 export interface Columns { at: Partial<Record<Field, number>>; pairs: Array<[Field, number]>; count: number }
 
+/**
+ * Where each field sits in the 31 columns as the research documents them, used for a field whose header
+ * name is spelt differently from what labmss knows (the ANS has renamed headers before).
+ */
+const DOCUMENTED_POSITION: Partial<Record<Field, number>> = {
+  mailboxType: 0, address: 1, idType: 2, ppId: 3, nationalId: 4, structureId: 6, service: 7, civility: 8,
+  familyName: 9, givenName: 10, profession: 14, specialty: 16, dematerialisation: 17, organization: 18, city: 27, postalCode: 28,
+};
+
 /** Maps the header line to column positions; throws when it is not an MSSanté extraction. */
 export function mapHeader(headerLine: string): Columns {
   const names = headerLine.replace(/^\uFEFF/, '').replace(/\r$/, '').split('|').map(fold);
@@ -88,6 +97,12 @@ export function mapHeader(headerLine: string): Columns {
     const hit = HEADER.find(([re]) => re.test(name));
     if (hit && at[hit[1]] === undefined) at[hit[1]] = i;
   });
+  const byName = new Set(Object.values(at));
+  if (names.length === EXTRACTION_COLUMNS) {
+    for (const [f, i] of Object.entries(DOCUMENTED_POSITION) as Array<[Field, number]>) {
+      if (at[f] === undefined && !byName.has(i)) at[f] = i;
+    }
+  }
   const missing = REQUIRED.filter((f) => at[f] === undefined);
   if (missing.length) {
     throw new Error(`not an Annuaire Santé MSSanté extraction: the header line lacks ${missing.map((f) => `"${HEADER.find(([, k]) => k === f)![0].source.replace(/[\^$]/g, '')}"`).join(', ')}`);

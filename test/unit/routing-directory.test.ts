@@ -141,3 +141,18 @@ test('several candidates: the preferred type when exactly one has it, else a per
   assert.ok('ambiguous' in chooseMailbox([per, { address: 'c@x.mssante.fr', type: 'PER' }, org], 'PER'));
   assert.ok('none' in chooseMailbox([], 'PER'));
 });
+
+test('a 31-column header with renamed columns falls back to the documented positions; a garbled file still fails', () => {
+  const header = readFileSync(FIRST, 'utf8').split('\n')[0]!.replace(/\r$/, '').replace('Identification nationale PP', 'Identifiant national PP').replace('Adresse BAL', 'Adresse de messagerie');
+  const map = mapHeader(header);
+  assert.equal(map.at.nationalId, 4);
+  assert.equal(map.at.address, 1);
+  assert.equal(map.at.familyName, 9);
+  assert.throws(() => mapHeader(Array.from({ length: 30 }, (_, i) => `c${i}`).join('|')), /not an Annuaire Santé MSSanté extraction/);
+  const dir = mkdtempSync(join(tmpdir(), 'labmss-garbled-'));
+  const garbled = join(dir, 'garbled.txt');
+  writeFileSync(garbled, `${Array.from({ length: 31 }, (_, i) => `c${i}`).join('|')}\n${Array.from({ length: 31 }, () => 'x').join('|')}\n`);
+  const j = journal();
+  assert.throws(() => importDirectory(j.db, garbled), /no usable mailbox line \(line 2: no mailbox address\)/);
+  j.close();
+});
