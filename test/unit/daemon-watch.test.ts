@@ -1,10 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, openSync, readdirSync, renameSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, renameSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { Journal } from '../../src/queue/journal.js';
 import { lockPath } from '../../src/queue/lock.js';
+import { importAllowlist } from '../../src/routing/allowlist-store.js';
 import { sampleReport, tempLab } from '../helpers/lab.js';
 import { ensureDist, runCli, startDaemon, until, type RunningDaemon } from '../helpers/spawn-cli.js';
 import { createTestPki, type TestPki } from '../helpers/test-pki.js';
@@ -124,7 +125,7 @@ describe('labmss watch', () => {
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
     try {
       await new Promise((r) => holder.once('spawn', r));
-      (await import('node:fs')).mkdirSync(state, { recursive: true });
+      mkdirSync(state, { recursive: true });
       writeFileSync(lockPath(state), `${holder.pid} labmss watch\n`);
       drop(lab.exportDir, 1, 1);
       const run = await runCli(['run', '--config', lab.configFile]);
@@ -150,6 +151,13 @@ describe('kill -9 at random moments loses nothing', () => {
       transport: { type: 'smtp', smtp: { host: '127.0.0.1', port: server.port, servername: 'localhost', ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey, pool: 2 } },
     });
     const state = lab.config.paths.state;
+    // The SMTP transport sends only to domains of the MSSanté allow-list.
+    mkdirSync(state, { recursive: true });
+    const list = join(lab.dir, 'listeblanche.xml');
+    writeFileSync(list, '<?xml version="1.0" encoding="UTF-8"?><ListeBlanche><Domaine><Nom>mss.test</Nom></Domaine></ListeBlanche>');
+    const j = Journal.open(state, { actor: 'test' });
+    importAllowlist(j.db, list);
+    j.close();
     drop(lab.exportDir, 1, 300);
     const messageIds = () => new Set(server.received.map((m) => /^Message-ID:\s*(\S+)/im.exec(m.raw.toString('latin1'))?.[1]));
     let kills = 0;
