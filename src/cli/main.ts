@@ -10,11 +10,13 @@ import * as status from './status.js';
 import * as log from './log.js';
 import * as show from './show.js';
 import * as schema from './schema.js';
-import * as watch from './watch.js';
-import * as stats from './stats.js';
-import * as resend from './resend.js';
 import * as directory from './directory.js';
 import * as allowlist from './allowlist.js';
+import * as loinc from './loinc.js';
+import * as watch from './watch.js';
+import * as doctor from './doctor.js';
+import * as resend from './resend.js';
+import * as stats from './stats.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -27,7 +29,7 @@ const program = new Command('labmss')
   .showHelpAfterError('(run `labmss help` for the commands)')
   .exitOverride();
 
-for (const command of [init, run, send, parse, render, status, log, show, schema, watch, stats, resend, directory, allowlist]) command.register(program);
+for (const command of [init, run, send, parse, render, status, log, show, schema, loinc, directory, allowlist, watch, resend, stats, doctor]) command.register(program);
 
 try {
   await program.parseAsync(process.argv);
