@@ -44,11 +44,8 @@ export async function benchSmtp(): Promise<object> {
     const dispatcher = new Dispatcher(config, journal, transport);
     const summary = emptySummary();
     const t0 = process.hrtime.bigint();
-    await dispatcher.intake(summary);
-    const tRendered = process.hrtime.bigint();
-    await dispatcher.deliverDue(summary, POOL);
+    await dispatcher.pass(summary, POOL);
     const labmssS = Number(process.hrtime.bigint() - t0) / 1e9;
-    const renderS = Number(tRendered - t0) / 1e9;
     await transport.close();
     if (summary.sent !== REPORTS) throw new Error(`labmss sent ${summary.sent} of ${REPORTS}: ${JSON.stringify(summary).slice(0, 400)}`);
 
@@ -72,14 +69,13 @@ export async function benchSmtp(): Promise<object> {
       reports: REPORTS,
       pool: POOL,
       labmssReportsPerS: +labmssPerS.toFixed(1),
-      labmssRenderSeconds: +renderS.toFixed(2),
-      labmssSendSeconds: +(labmssS - renderS).toFixed(2),
+      labmssSeconds: +labmssS.toFixed(2),
       bareNodemailerPerS: +barePerS.toFixed(1),
       ratio: +(labmssPerS / barePerS).toFixed(2),
       target: 0.8,
       state: dir,
     };
-    console.log(`smtp: labmss ${result.labmssReportsPerS} reports/s (render ${result.labmssRenderSeconds} s, send ${result.labmssSendSeconds} s), bare nodemailer ${result.bareNodemailerPerS} msg/s, ratio ${result.ratio} (target ≥ 0.8)`);
+    console.log(`smtp: labmss ${result.labmssReportsPerS} reports/s (${result.labmssSeconds} s, rendering overlapped with sending), bare nodemailer ${result.bareNodemailerPerS} msg/s, ratio ${result.ratio} (target ≥ 0.8)`);
     return result;
   } finally {
     await server.close();

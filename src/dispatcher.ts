@@ -7,6 +7,7 @@ import { InputError, parseInput, type ParseWarning } from './inputs/index.js';
 import { Journal, type DeliveryRow, type ReportRow } from './queue/journal.js';
 import { claim, ensureSpool, listExport, moveTo, quarantine, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
 import { expired, retryDelaySeconds } from './queue/backoff.js';
+import { SerialJob } from './queue/serial.js';
 import { documentIdFor, orderKey, setIdFor } from './documents/ids.js';
 import { renderDocuments, type RenderedDocuments } from './documents/render.js';
 import { composeMessage, pdfFileName } from './mail/compose.js';
@@ -63,14 +64,35 @@ export class Dispatcher {
 
   // ── intake ────────────────────────────────────────────────────────────────────
   /** Claims every finished file of the export folder, after resuming files a crash left in the spool. */
-  async intake(summary: PassSummary, opts: ProcessOptions = {}): Promise<void> {
+  async intake(summary: PassSummary, opts: ProcessOptions = {}, afterFile?: () => void): Promise<void> {
     await this.resumeIncoming(summary);
     const candidates = listExport(this.config.paths.export, {
       ignore: this.config.intake.ignore,
       settleMs: this.config.intake.settleSeconds * 1000,
       now: this.clock().getTime(),
     });
-    for (const c of candidates) await this.claimAndProcess(c.path, summary, opts);
+    for (const c of candidates) {
+      await this.claimAndProcess(c.path, summary, opts);
+      afterFile?.();
+    }
+  }
+
+  /**
+   * One pass (cron's `run`): intake and delivery overlap, so each file's messages go out while the next
+   * file is parsed and rendered. Delivery passes never run side by side (SerialJob).
+   */
+  async pass(summary: PassSummary, concurrency: number): Promise<void> {
+    let failure: unknown;
+    const sender = new SerialJob(() => this.deliverDue(summary, concurrency), (err) => { failure ??= err; });
+    sender.kick();
+    try {
+      await this.intake(summary, {}, () => sender.kick());
+    } finally {
+      sender.kick();
+      await sender.idle();
+      await sender.close();
+    }
+    if (failure) throw failure;
   }
 
   /** Claims one export file (atomic rename) and processes it; false when another process took it first. */

@@ -20,8 +20,7 @@ export function register(program: Command): void {
       try {
         const dispatcher = new Dispatcher(cfg, state.journal, transport);
         await withProgress(globals(cmd), () => `${summary.claimed} file(s) claimed, ${summary.reports} report(s), ${summary.sent} message(s) sent`, async () => {
-          await dispatcher.intake(summary);
-          await dispatcher.deliverDue(summary, cfg.transport.smtp?.pool ?? 1);
+          await dispatcher.pass(summary, cfg.transport.smtp?.pool ?? 1);
         });
         if (cfg.receipts.imap) receipts = await pollReceipts(cfg, state.journal).catch((err: Error) => ({ error: err.message }));
       } finally {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import schema from './config.schema.json' with { type: 'json' };
 import type { LabmssConfig, ResolvedConfig, Secret } from './config.types.js';
 import { describeErrors } from '../model/validate.js';
@@ -13,8 +13,11 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true, allowUnionTypes: true });
-const check = ajv.compile<LabmssConfig>(schema);
+let compiled: ValidateFunction<LabmssConfig> | undefined;
+function check(value: unknown): value is LabmssConfig {
+  compiled ??= new Ajv2020({ allErrors: true, strict: true, useDefaults: true, allowUnionTypes: true }).compile<LabmssConfig>(schema);
+  return compiled(value);
+}
 
 export interface LoadedConfig {
   config: ResolvedConfig;
@@ -44,7 +47,7 @@ export function loadConfig(explicit?: string): LoadedConfig {
 /** Validates a parsed config, fills the defaults and makes every path absolute (relative to the config file). */
 export function resolveConfig(value: unknown, file: string): ResolvedConfig {
   if (!check(value)) {
-    const lines = describeErrors(check.errors ?? []).map((p) => `  ${keyOf(p.pointer)}: ${p.message}`);
+    const lines = describeErrors(compiled?.errors ?? []).map((p) => `  ${keyOf(p.pointer)}: ${p.message}`);
     throw new ConfigError(`${file}: invalid configuration\n${lines.join('\n')}`);
   }
   const config = value as unknown as ResolvedConfig;

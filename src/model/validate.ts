@@ -1,11 +1,15 @@
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import schema from './labreport.schema.json' with { type: 'json' };
 import type { LabReport } from './labreport.types.js';
 
 export { schema as labReportSchema };
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-const check = ajv.compile<LabReport>(schema);
+// Compiled on first use: commands that never validate a report (help, status, log) start faster.
+let compiled: ValidateFunction<LabReport> | undefined;
+function check(value: unknown): value is LabReport {
+  compiled ??= new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile<LabReport>(schema);
+  return compiled(value);
+}
 
 export interface SchemaProblem {
   /** JSON pointer to the offending value, `/` for the root. */
@@ -16,7 +20,7 @@ export interface SchemaProblem {
 /** Problems of a value against the LabReport schema; empty when it is valid. */
 export function labReportProblems(value: unknown): SchemaProblem[] {
   if (check(value)) return [];
-  return describeErrors(check.errors ?? []);
+  return describeErrors(compiled?.errors ?? []);
 }
 
 export function isLabReport(value: unknown): value is LabReport {

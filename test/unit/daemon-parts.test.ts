@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PathQueue } from '../../src/daemon/path-queue.js';
-import { SerialJob } from '../../src/daemon/serial.js';
+import { SerialJob } from '../../src/queue/serial.js';
 import { sampleReport, tempLab } from '../helpers/lab.js';
 import { ensureDist, startDaemon } from '../helpers/spawn-cli.js';
 
