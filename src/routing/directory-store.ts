@@ -212,7 +212,7 @@ export function lookupDirectory(db: Database.Database, q: LookupQuery, limit = 5
 export function directoryView(db: Database.Database): DirectoryView | undefined {
   const last = lastImport(db, 'directory');
   if (!last) return undefined;
-  const stmt = db.prepare('SELECT mailbox_type, address, civility, family_name, given_name, organization FROM directory WHERE national_id = ?');
+  const stmt = db.prepare('SELECT mailbox_type, address, civility, family_name, given_name, organization FROM directory WHERE national_id = ? ORDER BY mailbox_type DESC, address_lc');
   return {
     label: describeImport('the Annuaire Santé extraction', last),
     candidates(nationalId: string): MailboxCandidate[] {
