@@ -4,7 +4,7 @@ import { parseHprimSante } from '../src/inputs/hprim-sante.js';
  * A ~20 MB HPRIM Santé file (latin1, CR) made of routine requests: one patient, one request and
  * twelve results each, with comments and an A continuation every tenth request.
  */
-function bigFile(targetBytes: number): Buffer {
+export function bigFile(targetBytes: number): Buffer {
   const head = 'H|~^\\&|BENCH.HPR||LBM01~Laboratoire de bench||ORU|||||P|H2.2~C|202403151030\r';
   const chunks: string[] = [head];
   let size = head.length;

@@ -3,7 +3,7 @@ import { RecordReader, preview, unescapeHprim, type Delimiters, type HprimRecord
 import { sectionLabel } from './hprim-sections.js';
 import { Warnings, decodeHprim, resultStatus } from './hprim-text.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
-import { parseFlag, parseRange, parseTimestamp, parseValue } from './values.js';
+import { Memo, copyRange, parseFlag, parseRange, parseTimestamp, parseValue } from './values.js';
 
 /**
  * HPRIM Santé 2.x (H/P/OBR/OBX/C/A/L) → one LabReport per patient and request. Field numbers in
@@ -13,6 +13,9 @@ import { parseFlag, parseRange, parseTimestamp, parseValue } from './values.js';
 const CHAPTER: Record<string, number> = { H: 7, P: 8, OBR: 9, OBX: 10, C: 12, L: 14 };
 
 type ReportStatus = LabReport['status'];
+
+/** OBX 10.3 value types read as a single value (anything else is warned about). */
+const PLAIN_TYPES: ReadonlySet<string> = new Set(['NM', 'ST', 'SN', 'DT', 'TS', 'TN', 'ID', 'IS', 'PN', 'AD', 'CK', 'GC', '']);
 
 interface PatientCtx { patient: Patient; line: number; comments: string[] }
 interface ReportCtx {
@@ -46,6 +49,12 @@ class SanteParser {
   private readonly reports = new Map<string, ReportCtx>();
   private sawL = false;
   private holds = 0;
+  private readonly timestamps = new Memo(parseTimestamp);
+  private readonly ranges = new Memo(parseRange);
+  /** Test codes, labels and units repeat on every result: one stored string for each spelling. */
+  private readonly names = new Memo((text: string) => text);
+  /** The last battery() answer: consecutive results nearly always go to the same battery. */
+  private last: { obr: ObrCtx; section: string; testCode: string; battery: Battery } | undefined;
 
   constructor(private readonly opts: ParseOptions, private readonly w: Warnings, private readonly charset: string) {}
 
@@ -83,6 +92,20 @@ class SanteParser {
     return parts;
   }
 
+  /** Component i (0-based) of a field, as comps() would give it, without splitting the others. */
+  private comp(text: string, i: number): string {
+    const sep = this.d.component;
+    let start = 0;
+    for (let k = 0; k < i; k++) {
+      const at = text.indexOf(sep, start);
+      if (at < 0) return '';
+      start = at + 1;
+    }
+    const end = text.indexOf(sep, start);
+    const part = start === 0 && end < 0 ? text : text.slice(start, end < 0 ? text.length : end);
+    return part === '""' ? '' : this.txt(part);
+  }
+
   private reps(text: string): string[] {
     return text === '' ? [] : text.split(this.d.repetition);
   }
@@ -93,7 +116,7 @@ class SanteParser {
 
   private time(rec: HprimRecord, n: number, text = this.f(rec, n)): string | undefined {
     if (text.trim() === '') return undefined;
-    const t = parseTimestamp(text);
+    const t = this.timestamps.get(text);
     if (t === undefined) this.w.add(this.where(rec, n), `not a timestamp (YYYYMMDD[HHMM[SS]]): ${preview(text)}; left out`);
     return t;
   }
@@ -190,7 +213,7 @@ class SanteParser {
     const p = this.patient!;
     const report: LabReport = {
       source: { format: 'hprim-sante', file: this.opts.file, line: p.line, charset: this.charset },
-      patient: structuredClone(p.patient),
+      patient: copy(p.patient),
       request: {},
       status: 'final',
       chapters: [],
@@ -244,18 +267,22 @@ class SanteParser {
     if (!obr) throw new InputError({ file: this.opts.file, line: rec.line, field: 'OBX' }, 'result (OBX) outside a request (OBR)');
     if (rec.fields.length < 4) throw new InputError({ file: this.opts.file, ...this.where(rec, 4) }, 'result record cut short: no test field');
     const type = this.txt(this.f(rec, 3)).toUpperCase();
-    const [code = '', label = ''] = this.comps(this.f(rec, 4));
+    const test = this.f(rec, 4);
+    const code = this.comp(test, 0);
+    const label = this.comp(test, 1);
     if (!code && !label) throw new InputError({ file: this.opts.file, ...this.where(rec, 4) }, 'result without a test code');
     const rawValue = this.f(rec, 6);
     if (type === 'FIC') { this.attach(rec, obr, rawValue); this.commentTo(undefined); return; }
-    const result: Result = { code: code || label, label: label || code, value: this.value(rec, type, rawValue) };
+    const names = this.names;
+    const result: Result = { code: names.get(code || label), label: names.get(label || code), value: this.value(rec, type, rawValue) };
     const subId = this.txt(this.f(rec, 5));
     if (subId) result.subId = subId;
     const unit = this.txt(this.f(rec, 7));
-    if (unit) result.unit = unit;
-    const range = parseRange(unescapeHprim(this.f(rec, 8), this.d));
-    if (range) result.range = range;
-    const flagText = this.reps(this.f(rec, 9))[0] ?? '';
+    if (unit) result.unit = names.get(unit);
+    const range = this.ranges.get(unescapeHprim(this.f(rec, 8), this.d));
+    if (range) result.range = copyRange(range);
+    const flags = this.f(rec, 9);
+    const flagText = flags.indexOf(this.d.repetition) < 0 ? flags : this.reps(flags)[0]!;
     const flag = parseFlag(flagText);
     if (flag) result.flag = flag;
     else if (flagText.trim()) this.w.add(this.where(rec, 9), `unknown flag ${preview(flagText)}; left out`);
@@ -266,34 +293,54 @@ class SanteParser {
     if (result.value.kind === 'none' && statusText.trim().toUpperCase() === 'I') result.value.reason = 'en cours';
     const observed = this.time(rec, 15);
     if (observed) result.observedAt = observed;
-    const producer = this.comps(this.f(rec, 16));
-    this.battery(obr, producer[0] || obr.section, producer[2] ?? '').results.push(result);
+    const producer = this.f(rec, 16);
+    const section = this.comp(producer, 0);
+    this.battery(obr, section || obr.section, this.comp(producer, 2)).results.push(result);
     this.commentTo(undefined, result);
   }
 
   private value(rec: HprimRecord, type: string, raw: string): Value {
+    if (raw.indexOf(this.d.repetition) < 0) return this.single(rec, type, raw);
     const reps = this.reps(raw).map((r) => unescapeHprim(r, this.d));
     if (reps.every((r) => r.trim() === '')) return { kind: 'none' };
     switch (type) {
       case 'TX': case 'FT': return { kind: 'text', text: reps.map((r) => r.replace(/\s+$/, '')).join('\n').trim() };
-      case 'CE': case 'CWE': {
-        const [code = '', label = '', system = ''] = this.comps(raw);
-        if (!code) return label ? { kind: 'text', text: label } : { kind: 'none' };
-        const v: Value = { kind: 'coded', code };
-        if (label) v.label = label;
-        if (system) v.system = system;
-        return v;
-      }
+      case 'CE': case 'CWE': return this.coded(raw);
     }
     if (reps.length > 1) {
       this.w.add(this.where(rec, 6), `${reps.length} repeated values in a ${type || 'untyped'} result; kept as text, one per line`);
       return { kind: 'text', text: reps.map((r) => r.trim()).join('\n') };
     }
-    const v = parseValue(reps[0]!);
-    if (type === 'NM' && v.kind !== 'numeric') this.w.add(this.where(rec, 6), `NM result is not a number: ${preview(reps[0]!)}; kept as text`);
-    else if (!['NM', 'ST', 'SN', 'DT', 'TS', 'TN', 'ID', 'IS', 'PN', 'AD', 'CK', 'GC', ''].includes(type)) {
-      this.w.add(this.where(rec, 3), `unknown value type ${preview(type)}; value kept as written`);
+    return this.plain(rec, type, reps[0]!);
+  }
+
+  /** value() for a field without repetitions: the same answers without the per-repetition arrays. */
+  private single(rec: HprimRecord, type: string, raw: string): Value {
+    const text = unescapeHprim(raw, this.d);
+    const trimmed = text.trim();
+    if (trimmed === '') return { kind: 'none' };
+    switch (type) {
+      case 'TX': case 'FT': return { kind: 'text', text: trimmed };
+      case 'CE': case 'CWE': return this.coded(raw);
     }
+    return this.plain(rec, type, text);
+  }
+
+  private coded(raw: string): Value {
+    const code = this.comp(raw, 0);
+    const label = this.comp(raw, 1);
+    const system = this.comp(raw, 2);
+    if (!code) return label ? { kind: 'text', text: label } : { kind: 'none' };
+    const v: Value = { kind: 'coded', code };
+    if (label) v.label = label;
+    if (system) v.system = system;
+    return v;
+  }
+
+  private plain(rec: HprimRecord, type: string, text: string): Value {
+    const v = parseValue(text);
+    if (type === 'NM' && v.kind !== 'numeric') this.w.add(this.where(rec, 6), `NM result is not a number: ${preview(text)}; kept as text`);
+    else if (!PLAIN_TYPES.has(type)) this.w.add(this.where(rec, 3), `unknown value type ${preview(type)}; value kept as written`);
     return v;
   }
 
@@ -317,6 +364,14 @@ class SanteParser {
   }
 
   private battery(obr: ObrCtx, section: string, testCode: string): Battery {
+    const last = this.last;
+    if (last && last.obr === obr && last.section === section && last.testCode === testCode) return last.battery;
+    const battery = this.findBattery(obr, section, testCode);
+    this.last = { obr, section, testCode, battery };
+    return battery;
+  }
+
+  private findBattery(obr: ObrCtx, section: string, testCode: string): Battery {
     const ctx = obr.ctx;
     const chapterKey = section || '';
     let chapter = ctx.chapters.get(chapterKey);
@@ -409,4 +464,13 @@ export function parseHprimSante(bytes: Buffer, opts: ParseOptions): ParseResult 
   if (!reader.delimiters) throw new InputError({ file: opts.file, line: 1, field: 'H' }, 'empty file: no H record');
   const reports = parser.finish(reader, Math.max(1, reader.physicalLine));
   return { format: 'hprim-sante', charset, reports, warnings: w.done() };
+}
+
+/** A deep copy of plain JSON data (what structuredClone gives for it, at a fraction of the cost). */
+function copy<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(copy) as T;
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = copy((v as Record<string, unknown>)[k]);
+  return out as T;
 }

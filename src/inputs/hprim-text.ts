@@ -93,24 +93,27 @@ export class LineReader {
   terminated = false;
   eol: '' | '\r' | '\n' | '\r\n' = '';
   private pos = 0;
+  /** Next CR and LF at or after pos (-1: none left); found with indexOf, which is far faster than a char loop. */
+  private cr = -2;
+  private lf = -2;
   constructor(private readonly src: string) {}
 
   next(): boolean {
     const s = this.src;
-    if (this.pos >= s.length) return false;
-    let i = this.pos;
     const n = s.length;
-    while (i < n) {
-      const c = s.charCodeAt(i);
-      if (c === 10 || c === 13) break;
-      i++;
-    }
-    this.text = s.slice(this.pos, i);
+    const pos = this.pos;
+    if (pos >= n) return false;
+    if (this.cr !== -1 && this.cr < pos) this.cr = s.indexOf('\r', pos);
+    if (this.lf !== -1 && this.lf < pos) this.lf = s.indexOf('\n', pos);
+    const cr = this.cr;
+    const lf = this.lf;
+    const i = cr < 0 ? (lf < 0 ? n : lf) : lf < 0 || cr < lf ? cr : lf;
+    this.text = s.slice(pos, i);
     this.line++;
     if (i >= n) { this.terminated = false; this.eol = ''; this.pos = n; return true; }
     this.terminated = true;
-    if (s.charCodeAt(i) === 13 && s.charCodeAt(i + 1) === 10) { this.eol = '\r\n'; this.pos = i + 2; }
-    else { this.eol = s.charCodeAt(i) === 13 ? '\r' : '\n'; this.pos = i + 1; }
+    if (i === cr && lf === i + 1) { this.eol = '\r\n'; this.pos = i + 2; }
+    else { this.eol = i === cr ? '\r' : '\n'; this.pos = i + 1; }
     return true;
   }
 }

@@ -48,21 +48,20 @@ const RANGE_ONE = new RegExp(String.raw`^(<=|>=|≤|≥|<|>|inf\.?\s*(?:à)?|sup
 export function parseRange(text: string): Range | undefined {
   const t = text.trim();
   if (t === '' || t === '""') return undefined;
-  const range: Range = { text: t };
+  // Each shape is one literal: no property store added afterwards (millions of results keep these).
   const two = RANGE_TWO.exec(t);
-  if (two) {
-    range.low = decimal(two[1]!)!;
-    range.high = decimal(two[2]!)!;
-    return range;
-  }
+  if (two) return { text: t, low: decimal(two[1]!)!, high: decimal(two[2]!)! };
   const one = RANGE_ONE.exec(t);
-  if (one) {
-    const op = one[1]!.toLowerCase();
-    const v = decimal(one[2]!)!;
-    if (op.startsWith('<') || op === '≤' || op.startsWith('inf')) range.high = v;
-    else range.low = v;
-  }
-  return range;
+  if (!one) return { text: t };
+  const op = one[1]!.toLowerCase();
+  const v = decimal(one[2]!)!;
+  return op.startsWith('<') || op === '≤' || op.startsWith('inf') ? { text: t, high: v } : { text: t, low: v };
+}
+
+/** A fresh copy of a parsed range (memoised ranges are shared; each result gets its own object). */
+export function copyRange(r: Range): Range {
+  if (r.low !== undefined) return r.high !== undefined ? { text: r.text!, low: r.low, high: r.high } : { text: r.text!, low: r.low };
+  return r.high !== undefined ? { text: r.text!, high: r.high } : { text: r.text! };
 }
 
 /** Both bounds given separately (HPRIM Médecin RES fields, JSON); empty strings mean "no bound". */
@@ -109,6 +108,24 @@ export function parseTimestamp(text: string): DateTime | undefined {
   if (h && d) out += `T${h}:${mi}` + (s ? `:${s}${frac ?? ''}` : '');
   if (tz && h && d) out += `${tz.slice(0, 3)}:${tz.slice(3)}`;
   return out;
+}
+
+/**
+ * A bounded memo for the pure text → value functions above, one per file being parsed: big files repeat
+ * the same dates, ranges and units, so each spelling is parsed once and its strings are stored once.
+ */
+export class Memo<T> {
+  private readonly map = new Map<string, T>();
+  constructor(private readonly fn: (text: string) => T, private readonly max = 4096) {}
+
+  get(text: string): T {
+    const v = this.map.get(text);
+    if (v !== undefined || this.map.has(text)) return v as T;
+    const computed = this.fn(text);
+    if (this.map.size >= this.max) this.map.clear();
+    this.map.set(text, computed);
+    return computed;
+  }
 }
 
 /** French dates `JJ/MM/AAAA` (HPRIM Médecin header) → `AAAA-MM-JJ`. */
