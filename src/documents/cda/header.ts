@@ -69,8 +69,9 @@ function biologistEntity(tag: string, b: Practitioner, ctx: CdaContext, orgExtra
     labOrganization('representedOrganization', ctx, orgExtra));
 }
 
-function prescriberParts(p: Practitioner, ctx: CdaContext, personTag: string): XNode[] {
-  return [practitionerId(p, ctx), addr(p.address), ...telecoms(p.phone, p.mssAddress), el(personTag, null, personName(p))];
+/** Participant body; StrucMin accepts no id there but not an id without root and extension (nullFlavor). */
+function prescriberParts(p: Practitioner, ctx: CdaContext, personTag: string): Array<XNode | undefined> {
+  return [p.rpps || p.adeli || p.code ? practitionerId(p, ctx) : undefined, addr(p.address), ...telecoms(p.phone, p.mssAddress), el(personTag, null, personName(p))];
 }
 
 export function header(report: LabReport, ctx: CdaContext, chapters: ChapterCode[]): XNode[] {
