@@ -12,7 +12,7 @@ import { documentIdFor, orderKey, setIdFor } from './documents/ids.js';
 import { renderDocuments, type RenderedDocuments } from './documents/render.js';
 import { composeMessage, pdfFileName } from './mail/compose.js';
 import type { Transport } from './mail/transport.js';
-import { route, screenRecipients, type Recipient, type Unrouted } from './routing/resolve.js';
+import { routeReport, type Recipient, type Unrouted } from './routing/resolve.js';
 import { routingContext } from './routing/context.js';
 import { maxBytesFor } from './routing/patient.js';
 import { loadAddressBook, type AddressBook } from './routing/address-book.js';
@@ -177,10 +177,7 @@ export class Dispatcher {
       for (const [i, parsedReport] of reports.entries()) {
         const report = withConfiguredLab(parsedReport, this.config.lab);
         const ids = this.versionOf(report, `${hash}#${i}`, versions);
-        let { recipients, unrouted } = route(report, routing.ctx);
-        if (opts.to?.length) {
-          ({ recipients, unrouted } = screenRecipients(opts.to.map((address) => ({ address, role: 'other' as const })), routing.ctx.allowlist));
-        }
+        const { recipients, unrouted } = routeReport(report, routing.ctx, opts.to);
         const stage = this.config.stage;
         const needsCda = recipients.some((r) => this.stageFor(r.address) === 2);
         const docs = await renderDocuments(report, ids, { lab: this.config.lab, stage2: needsCda, mapping: this.mapping });
@@ -216,7 +213,8 @@ export class Dispatcher {
           });
           summary.held.push({ delivery: id, recipient: u.who, reason: u.reason });
         }
-        if (p.recipients.length === 0 && this.config.paths.print) {
+        // The paper route, unless the input forbids showing the report to professionals.
+        if (p.recipients.length === 0 && this.config.paths.print && !p.report.masking?.maskedFromProfessionals) {
           writeAtomic(join(this.config.paths.print, pdfFileName(p.report)), p.docs!.pdf);
           this.journal.event('printed', { report: reportId }, `no MSSanté recipient: PDF written to the print folder`);
         }

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { Dispatcher, emptySummary, exitCodeOf } from '../dispatcher.js';
 import { createTransport } from '../mail/transports.js';
-import { route } from '../routing/resolve.js';
+import { routeReport } from '../routing/resolve.js';
+import { routingContext } from '../routing/context.js';
+import { Journal } from '../queue/journal.js';
+import { mkdirSync } from 'node:fs';
 import { loadAddressBook } from '../routing/address-book.js';
 import { CliError, config, globals, openState, out } from './context.js';
 import { summaryLines } from './summary.js';
@@ -19,14 +22,16 @@ export function register(program: Command): void {
       const cfg = config(cmd);
       for (const a of opts.to ?? []) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a)) throw new CliError(`--to ${a}: not an email address`);
       if (opts.dryRun) {
-        const book = loadAddressBook(cfg.addressBook);
-        const plan = files.map((file) => {
-          const parsed = parseFile(file, cfg.intake.hprimCharset);
-          return { file, reports: parsed.reports.map((r) => {
-            const routed = opts.to?.length ? { recipients: opts.to.map((address) => ({ address, role: 'other' })), unrouted: [] } : route(r, { addressBook: book, options: cfg.routing });
-            return { patient: patientDisplayName(r), dossier: r.request.fillerId, ...routed };
-          }) };
-        });
+        // Routed exactly as a real run would (directory, allow-list), reading the journal and writing nothing.
+        mkdirSync(cfg.paths.state, { recursive: true, mode: 0o700 });
+        const journal = Journal.open(cfg.paths.state);
+        let plan;
+        try {
+          const routing = routingContext(journal.db, cfg, loadAddressBook(cfg.addressBook));
+          plan = files.map((file) => ({ file, reports: parseFile(file, cfg.intake.hprimCharset).reports.map((r) => ({
+            patient: patientDisplayName(r), dossier: r.request.fillerId, ...routeReport(r, routing.ctx, opts.to),
+          })) }));
+        } finally { journal.close(); }
         out(cmd, plan, () => plan.flatMap((f) => f.reports.flatMap((r) => [
           `${f.file}: ${r.patient} (dossier ${r.dossier ?? '?'})`,
           ...r.recipients.map((x) => `  would send to ${x.address} (${x.role})`),

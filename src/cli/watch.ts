@@ -16,6 +16,7 @@ export function register(program: Command): void {
       const state = openState(cfg, 'watch');
       const logger = createLogger(cfg.log.level);
       let daemon: Daemon;
+      let exited: Promise<number>;
       try {
         daemon = new Daemon(cfg, {
           journal: state.journal,
@@ -24,12 +25,14 @@ export function register(program: Command): void {
           createTransport,
           pollReceipts,
         });
+        // Signals are handled before the first log line, so a SIGHUP or SIGTERM sent right away is never fatal.
+        exited = handleSignals(daemon, logger, () => state.close());
         await daemon.start();
       } catch (err) {
         state.close();
         throw err;
       }
-      process.exitCode = await handleSignals(daemon, logger, () => state.close());
+      process.exitCode = await exited;
       // Timers, watchers and sockets are closed; a stuck socket must not keep a stopped daemon alive.
       setTimeout(() => process.exit(), 200).unref();
     });

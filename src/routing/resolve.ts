@@ -78,6 +78,12 @@ export function screenRecipients(recipients: Recipient[], check: AllowlistCheck 
   return { recipients: kept, unrouted };
 }
 
+/** The recipients of a report: the given addresses when a person names them (`--to`), else the rules; the allow-list either way. */
+export function routeReport(report: LabReport, ctx: RoutingContext, to?: string[]): { recipients: Recipient[]; unrouted: Unrouted[] } {
+  if (to?.length) return screenRecipients(to.map((address) => ({ address, role: 'other' as const })), ctx.allowlist);
+  return route(report, ctx);
+}
+
 const isPatientAddress = (address: string) => address.toLowerCase().endsWith(`@${PATIENT_DOMAIN}`);
 
 /**

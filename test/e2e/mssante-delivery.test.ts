@@ -96,6 +96,11 @@ describe('MSSanté delivery end to end (mss-box)', () => {
     config = writeConfig(dir, box, box.apps['labo-test@mss.test']!);
     state = join(dir, 'state');
     fillExport(dir);
+    // With the SMTP transport nothing goes out without the MSSanté allow-list: the box's domain is on this one.
+    const list = join(dir, 'listeblanchemssante.xml');
+    writeFileSync(list, `<?xml version="1.0" encoding="UTF-8"?>\n<ListeBlanche><Domaine><Nom>${box.domain}</Nom></Domaine></ListeBlanche>\n`);
+    const imported = labmss(config, 'allowlist', 'import', list);
+    assert.equal(imported.code, 0, imported.stderr);
   });
 
   test('run sends every routed report over STARTTLS with the client certificate', (t) => {
