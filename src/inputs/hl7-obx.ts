@@ -2,7 +2,7 @@ import type { Attachment, Flag, Result, Susceptibility, Value } from '../model/l
 import type { Coding, Hl7Reader } from './hl7-read.js';
 import type { Segment } from './hl7-tokens.js';
 import { InputError } from './types.js';
-import { decimal, parseFlag, parseRange, parseTimestamp, parseValue } from './values.js';
+import { copyRange, decimal, parseFlag, parseTimestamp, parseValue } from './values.js';
 
 /** What one OBX carries: a result, a document (CDA/PDF), or a CI-SIS metadata flag. */
 export type Observation =
@@ -55,10 +55,10 @@ export function readObx(obx: Segment, r: Hl7Reader): Observation {
   const subId = r.get(obx, 4).trim();
   if (subId) result.subId = subId;
   const unit = r.get(obx, 6).trim() || r.get(obx, 6, 2).trim();
-  if (unit) result.unit = unit;
+  if (unit) result.unit = r.names.get(unit);
   const rangeText = r.text(obx.raw(7), obx, 'OBX-7');
-  const range = parseRange(rangeText === '""' ? '' : rangeText);
-  if (range) result.range = range;
+  const range = r.ranges.get(rangeText === '""' ? '' : rangeText);
+  if (range) result.range = copyRange(range);
   let interpretation: Susceptibility['interpretation'] | undefined;
   const flags = obx.reps(8);
   for (let i = 0; i < flags.length; i++) {

@@ -37,7 +37,7 @@ export function patientOf(pid: Segment, r: Hl7Reader): Patient {
   }
 
   // Subcomponents (FN: surname&prefix…) are split before unescaping, so an escaped `&` stays in the name.
-  const names = pid.reps(5).map((rep) => rep.split(r.d.component).map((c) => r.subs(c, pid, 'PID-5')[0]!));
+  const names = pid.reps(5).map((rep) => rep.split(r.d.component).map((c) => r.sub0(c, pid, 'PID-5')));
   const legal = names.find((n) => (n[6] ?? '').trim().toUpperCase() === 'L');
   const used = names.find((n) => (n[6] ?? '').trim().toUpperCase() === 'D');
   const main = used ?? legal ?? names[0];
@@ -58,7 +58,7 @@ export function patientOf(pid: Segment, r: Hl7Reader): Patient {
   if (sex === 'M' || sex === 'F') patient.sex = sex;
   else if (sex) patient.sex = 'U';
 
-  const addresses = pid.reps(11).map((rep) => rep.split(r.d.component).map((c) => r.subs(c, pid, 'PID-11')[0]!));
+  const addresses = pid.reps(11).map((rep) => rep.split(r.d.component).map((c) => r.sub0(c, pid, 'PID-11')));
   const birthPlace = addresses.find((a) => (a[6] ?? '').trim() === 'BDL');
   if (birthPlace?.[8]?.trim()) patient.birthPlaceCode = birthPlace[8].trim();
   const home = addresses.find((a) => (a[6] ?? '').trim() === 'H') ?? addresses.find((a) => (a[6] ?? '').trim() !== 'BDL');
@@ -116,7 +116,7 @@ function identify(p: Practitioner, id: string, authority: string[], typeCode: st
 /** One XCN repetition (id^family^given^middle^suffix^prefix^degree^source^authority^type^…^id type). */
 export function practitionerOf(raw: string, seg: Segment, field: string, r: Hl7Reader): Practitioner | undefined {
   const parts = raw.split(r.d.component);
-  const c = parts.map((x) => r.subs(x, seg, field)[0]!);
+  const c = parts.map((x) => r.sub0(x, seg, field));
   const p: Practitioner = {};
   const id = (c[0] ?? '').trim();
   if (id) identify(p, id, r.subs(parts[8] ?? '', seg, field), c[12] ?? '');
@@ -138,7 +138,7 @@ export function validatorOf(seg: Segment, r: Hl7Reader): Practitioner | undefine
   const id = (s[0] ?? '').trim();
   if (id) identify(p, id, [s[8] ?? '', s[9] ?? ''], '');
   setName(p, s[1] ?? '', s[2] ?? '', s[5] ?? '');
-  const time = r.timeOf(r.subs(parts[1] ?? '', seg, 'OBR-32.2')[0]!.trim(), seg, 'OBR-32.2');
+  const time = r.timeOf(r.sub0(parts[1] ?? '', seg, 'OBR-32.2').trim(), seg, 'OBR-32.2');
   if (time && Object.keys(p).length) p.time = time;
   return Object.keys(p).length ? p : undefined;
 }

@@ -1,7 +1,7 @@
 import type { DateTime } from '../model/labreport.types.js';
 import { type Delimiters, type EscapeIssue, Segment, unescapeHl7 } from './hl7-tokens.js';
 import type { ParseWarning } from './types.js';
-import { parseTimestamp } from './values.js';
+import { Memo, parseRange, parseTimestamp } from './values.js';
 
 /** Past this many warnings a file only gets a count: a broken 50 MB batch must not fill memory with them. */
 const MAX_WARNINGS = 500;
@@ -20,6 +20,12 @@ export interface Coding {
 export class Hl7Reader {
   readonly warnings: ParseWarning[] = [];
   private dropped = 0;
+  /** Per-file memos: a batch repeats the same dates, ranges, codes, labels and units on every message. */
+  readonly ranges = new Memo(parseRange);
+  readonly names = new Memo((text: string) => text);
+  private readonly timestamps = new Memo(parseTimestamp);
+  /** Codings by raw field text, for fields that decoded without a warning (a warning must repeat). */
+  private readonly codingCache = new Map<string, Coding[]>();
 
   constructor(readonly file: string, public d: Delimiters, readonly charset: string) {}
 
@@ -79,6 +85,12 @@ export class Hl7Reader {
     return out;
   }
 
+  /** subs(raw)[0], with the same warnings, without the array in the usual case (no subcomponents). */
+  sub0(raw: string, seg: Segment, field: string): string {
+    if (raw.indexOf(this.d.subcomponent) >= 0) return this.subs(raw, seg, field)[0]!;
+    return raw === '""' || raw.indexOf(this.d.escape) >= 0 ? this.clean(raw, seg, field) : raw;
+  }
+
   private clean(raw: string, seg: Segment, field: string): string {
     if (raw === '""') {
       this.warn(seg, field, '"" (HL7 null) read as empty');
@@ -87,26 +99,39 @@ export class Hl7Reader {
     return this.text(raw, seg, field);
   }
 
-  /** The codings of a CE/CWE field: each repetition, and the alternate triplet (components 4–6) of each. */
+  /** The codings of a CE/CWE field: each repetition, and the alternate triplet (components 4–6) of each. Shared: read only. */
   codings(seg: Segment, n: number): Coding[] {
+    const raw = seg.raw(n);
+    if (raw === '') return [];
+    const cached = this.codingCache.get(raw);
+    if (cached) return cached;
     const out: Coding[] = [];
-    const reps = seg.reps(n);
-    if (reps.length === 0) return out;
+    const warned = this.warnings.length + this.dropped;
     const field = `${seg.id}-${n}`;
-    for (const rep of reps) out.push(...this.codingsOf(this.comps(rep, seg, field)));
+    for (const rep of seg.reps(n)) this.codingsOf(this.comps(rep, seg, field), out);
+    if (this.warnings.length + this.dropped === warned) {
+      if (this.codingCache.size >= 4096) this.codingCache.clear();
+      this.codingCache.set(raw, out);
+    }
     return out;
   }
 
   /** Codings from already-split components (used for subcomponent-level CE inside OBR-26). */
-  codingsOf(c: string[]): Coding[] {
-    const out: Coding[] = [];
-    const primary = { code: c[0]?.trim() ?? '', label: c[1] ?? '', system: c[2]?.trim() ?? '' };
-    const alternate = { code: c[3]?.trim() ?? '', label: c[4] ?? '', system: c[5]?.trim() ?? '' };
+  codingsOf(c: string[], out: Coding[] = []): Coding[] {
+    const before = out.length;
+    const code = c[0]?.trim() ?? '';
+    const label = c[1] ?? '';
     const original = c[8] ?? '';
-    if (primary.code || primary.label) out.push(primary.label ? primary : { ...primary, label: original });
-    if (alternate.code || alternate.label) out.push(alternate);
-    if (out.length === 0 && original) out.push({ code: '', label: original, system: '' });
+    if (code || label) out.push(this.coding(code, label || original, c[2]?.trim() ?? ''));
+    const altCode = c[3]?.trim() ?? '';
+    const altLabel = c[4] ?? '';
+    if (altCode || altLabel) out.push(this.coding(altCode, altLabel, c[5]?.trim() ?? ''));
+    if (out.length === before && original) out.push(this.coding('', original, ''));
     return out;
+  }
+
+  private coding(code: string, label: string, system: string): Coding {
+    return { code: this.names.get(code), label: this.names.get(label), system: this.names.get(system) };
   }
 
   /** An HL7 timestamp (TS/DTM, first component) as ISO 8601; undefined (with a warning) when unreadable. */
@@ -117,7 +142,7 @@ export class Hl7Reader {
 
   timeOf(t: string, seg: Segment, field: string): DateTime | undefined {
     if (t === '') return undefined;
-    const iso = parseTimestamp(t);
+    const iso = this.timestamps.get(t);
     if (iso === undefined) this.warn(seg, field, `not an HL7 date/time: "${t}" (ignored)`);
     return iso;
   }

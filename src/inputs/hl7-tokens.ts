@@ -1,4 +1,5 @@
 import iconv from 'iconv-lite';
+import { splitOn } from './split.js';
 
 /**
  * HL7 v2 tokenizer: delimiters, segments, fields, components and escapes. Fields are split once per
@@ -105,7 +106,7 @@ export class Segment {
   private readonly header: boolean;
 
   constructor(readonly text: string, readonly no: number, readonly d: Delimiters) {
-    this.fields = text.split(d.field);
+    this.fields = splitOn(text, d.field);
     this.id = this.fields[0]!;
     this.header = this.id === 'MSH' || this.id === 'FHS' || this.id === 'BHS';
   }

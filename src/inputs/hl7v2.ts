@@ -25,6 +25,8 @@ export function parseHl7(bytes: Buffer, opts: ParseOptions): ParseResult {
     r.warn(1, undefined, 'MLLP frame characters (0x0B/0x1C) removed');
   }
   const p = new Hl7Parser(r, opts.file, decoded.charset);
+  // One scan of the whole text; segments are searched one by one only when it holds garbage.
+  const garbage = CONTROL.test(text);
   let no = 0;
   let last: Segment | undefined;
   let eolWarned = false;
@@ -47,7 +49,7 @@ export function parseHl7(bytes: Buffer, opts: ParseOptions): ParseResult {
       if (!d) throw new InputError({ file: opts.file, line: no, field: `${line.slice(0, 3)}-2` }, 'unusable delimiters in the header segment');
       r.d = d;
     }
-    checkSegment(line, no, r);
+    checkSegment(line, no, r, garbage);
     const seg = new Segment(line, no, r.d);
     if (span.eol === '') checkComplete(seg, r);
     p.segment(seg);
@@ -70,12 +72,24 @@ function checkComplete(seg: Segment, r: Hl7Reader): void {
 }
 
 /** A segment name, then the field separator (or nothing); no control characters. */
-function checkSegment(line: string, no: number, r: Hl7Reader): void {
+/** `[A-Z][A-Z0-9]{2}`, tested on every segment of a file. */
+function isSegmentId(id: string): boolean {
+  if (id.length !== 3) return false;
+  for (let i = 0; i < 3; i++) {
+    const c = id.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (i > 0 && c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
+
+const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFD]/;
+
+function checkSegment(line: string, no: number, r: Hl7Reader, garbage: boolean): void {
   const id = line.slice(0, 3);
-  if (!/^[A-Z][A-Z0-9]{2}$/.test(id) || (line.length > 3 && line.charAt(3) !== r.d.field)) {
+  if (!isSegmentId(id) || (line.length > 3 && line.charAt(3) !== r.d.field)) {
     throw new InputError({ file: r.file, line: no }, `not an HL7 segment: "${line.slice(0, 20)}" (a line break inside a field, or a damaged file)`);
   }
-  const bad = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFD]/.exec(line);
+  const bad = garbage ? CONTROL.exec(line) : null;
   if (bad) {
     const before = line.slice(0, bad.index).split(r.d.field).length - 1;
     const field = id === 'MSH' || id === 'FHS' || id === 'BHS' ? before + 1 : before;

@@ -1,4 +1,5 @@
 import { LineReader, type Warnings } from './hprim-text.js';
+import { splitOn } from './split.js';
 import { InputError } from './types.js';
 
 /**
@@ -90,7 +91,7 @@ export class RecordReader {
       if (text.trim() === 'L') return { type: 'L', fields: ['L'], line };
       throw new InputError({ file: this.file, line, field: 'record type' }, `line cannot be split into fields (no "${d.field}" separator): ${preview(text)}`);
     }
-    const fields = text.split(d.field);
+    const fields = splitOn(text, d.field);
     const type = fields[0]!;
     if (type !== type.trim()) {
       this.w.add({ line, field: 'record type' }, `spaces around the record type "${type}" ignored`);
