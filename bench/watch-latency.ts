@@ -4,6 +4,7 @@ import { importAllowlist } from '../src/routing/allowlist-store.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sampleReport, tempLab } from '../test/helpers/lab.js';
+import { repoRoot } from '../test/helpers/paths.js';
 import { ensureDist, startDaemon, until } from '../test/helpers/spawn-cli.js';
 import { createTestPki } from '../test/helpers/test-pki.js';
 import { startSmtpServer, type Received } from '../test/helpers/smtp-server.js';
@@ -14,6 +15,12 @@ const STABLE_MS = 500;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const messageId = (raw: Buffer) => /^Message-ID:\s*(\S+)/im.exec(raw.toString('latin1'))?.[1] ?? '';
+
+/** NODE_OPTIONS of examples/systemd/labmss.service, the way the daemon runs in a lab. */
+function unitNodeOptions(): string {
+  const unit = readFileSync(join(repoRoot, 'examples', 'systemd', 'labmss.service'), 'utf8');
+  return /^Environment="NODE_OPTIONS=([^"]*)"/m.exec(unit)?.[1] ?? '';
+}
 
 /** Peak resident set of a process (Linux: VmHWM), in MB. */
 function peakRssMb(pid: number): number {
@@ -57,7 +64,8 @@ export async function benchWatch(): Promise<object> {
     for (let n = 0; n < FILES; n++) {
       writeFileSync(join(lab.exportDir, `r${n}.json`), JSON.stringify(sampleReport(n)));
       closed.push(performance.now());
-      await new Promise((r) => setTimeout(r, 60));
+      // Spaced wider than one file's processing time, so the figure is latency, not queueing behind a backlog.
+      await new Promise((r) => setTimeout(r, 250));
     }
     await until(() => arrivals.size >= FILES, 120_000, `${FILES} messages at the server`);
     daemon.child.kill('SIGTERM');
@@ -79,7 +87,8 @@ export async function benchWatch(): Promise<object> {
   const lab = tempLab({ watch: { stableMilliseconds: STABLE_MS, concurrency: 4, retryPollSeconds: 30 } });
   for (let n = 0; n < BACKLOG; n++) writeFileSync(join(lab.exportDir, `b${n}.json`), JSON.stringify(sampleReport(n)));
   const started = performance.now();
-  const daemon = startDaemon(lab.configFile);
+  // Measured as deployed: with the V8 settings of the example systemd unit.
+  const daemon = startDaemon(lab.configFile, { NODE_OPTIONS: unitNodeOptions() });
   const outbox = join(lab.config.paths.state, 'outbox');
   let peak = 0;
   await until(() => {
@@ -90,7 +99,7 @@ export async function benchWatch(): Promise<object> {
   const seconds = (performance.now() - started) / 1000;
   daemon.child.kill('SIGTERM');
   await daemon.exited;
-  return { latency, backlog: { files: BACKLOG, seconds: Math.round(seconds), filesPerSecond: Math.round(BACKLOG / seconds), peakRssMb: peak, targetPeakRssMb: 150 } };
+  return { latency, backlog: { files: BACKLOG, nodeOptions: unitNodeOptions(), seconds: Math.round(seconds), filesPerSecond: Math.round(BACKLOG / seconds), peakRssMb: peak, targetPeakRssMb: 150 } };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await benchWatch(), null, 2));
