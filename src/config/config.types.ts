@@ -34,7 +34,7 @@ export interface LabmssConfig {
      */
     timezone?: string;
     /**
-     * Lab director (biologiste responsable), used as author when the input names no validator.
+     * Lab director (biologiste responsable): the CR-BIO responsible biologist and performer when the validating biologist's RPPS is not in the input. Stage 2 needs an RPPS here unless the LIS sends the validator's RPPS.
      */
     director?: {
       rpps?: string;
@@ -254,7 +254,7 @@ export interface ResolvedConfig {
      */
     timezone: string;
     /**
-     * Lab director (biologiste responsable), used as author when the input names no validator.
+     * Lab director (biologiste responsable): the CR-BIO responsible biologist and performer when the validating biologist's RPPS is not in the input. Stage 2 needs an RPPS here unless the LIS sends the validator's RPPS.
      */
     director?: {
       rpps?: string;
