@@ -137,7 +137,10 @@ export class Hl7Reader {
   /** An HL7 timestamp (TS/DTM, first component) as ISO 8601; undefined (with a warning) when unreadable. */
   time(seg: Segment, n: number, c = 1, s = 1): DateTime | undefined {
     const t = this.get(seg, n, c, s).trim();
-    return this.timeOf(t, seg, name(seg, n, c, s));
+    if (t === '') return undefined;
+    // The field name is built only for a warning: this runs for several fields of every OBR and OBX.
+    const iso = this.timestamps.get(t);
+    return iso === undefined ? this.timeOf(t, seg, name(seg, n, c, s)) : iso;
   }
 
   timeOf(t: string, seg: Segment, field: string): DateTime | undefined {
