@@ -178,10 +178,9 @@ export class Dispatcher {
         const report = withConfiguredLab(parsedReport, this.config.lab);
         const ids = this.versionOf(report, `${hash}#${i}`, versions);
         const { recipients, unrouted } = routeReport(report, routing.ctx, opts.to);
-        const stage = this.config.stage;
         const needsCda = recipients.some((r) => this.stageFor(r.address) === 2);
         const docs = await renderDocuments(report, ids, { lab: this.config.lab, stage2: needsCda, mapping: this.mapping });
-        prepared.push({ report, ids, docs, recipients, unrouted, stage });
+        prepared.push({ report, ids, docs, recipients, unrouted, stage: docs.stage2Problem ? 1 : this.config.stage });
       }
     } catch (err) {
       this.quarantineFile(fileId, path, name, `${name}: cannot render a document: ${(err as Error).message}`, summary);
@@ -198,10 +197,13 @@ export class Dispatcher {
           json: JSON.stringify(p.report),
         });
         summary.reports++;
+        if (p.docs!.stage2Problem) {
+          this.journal.event('warning', { report: reportId }, `no CR-BIO for this report, sent as PDF (stage 1): ${p.docs!.stage2Problem}`);
+        }
         const hold = holdFor(p.report, reports, holds);
         for (const r of p.recipients) {
           const id = this.journal.addDelivery({
-            reportId, recipient: r.address, role: r.role, stage: this.stageFor(r.address),
+            reportId, recipient: r.address, role: r.role, stage: p.docs!.stage2Problem ? 1 : this.stageFor(r.address),
             state: hold ? 'held' : 'pending', reason: hold?.message.replace(/^HOLD:\s*/, ''), messageIdFor: (n) => this.messageId(n),
           });
           if (hold) summary.held.push({ delivery: id, recipient: r.address, reason: hold.message });

@@ -22,6 +22,8 @@ export interface RenderedDocuments {
   xdm?: Buffer;
   /** CDA `code/@code`, for X-MSS-CODECDA. */
   cdaCode?: string;
+  /** Stage 2 was asked for but this report cannot make a valid CR-BIO: why (the PDF still goes out). */
+  stage2Problem?: string;
 }
 
 export const CR_BIO_CODE = '11502-2';
@@ -44,15 +46,21 @@ export async function renderDocuments(
     timezone: lab.timezone,
   });
   if (!opts.stage2) return { pdf };
-  const cda = carried?.xml ?? buildCda(report, pdf, {
-    lab: { name: lab.name, finess: lab.finess, address: lab.address, phone: lab.phone, director: lab.director },
-    timezone: lab.timezone,
-    documentId: ids.documentId,
-    setId: ids.setId,
-    version: ids.version,
-    replaces: ids.replaces,
-    mapping: opts.mapping,
-  });
+  let cda: string;
+  try {
+    cda = carried?.xml ?? buildCda(report, pdf, {
+      lab: { name: lab.name, finess: lab.finess, address: lab.address, phone: lab.phone, director: lab.director },
+      timezone: lab.timezone,
+      documentId: ids.documentId,
+      setId: ids.setId,
+      version: ids.version,
+      replaces: ids.replaces,
+      mapping: opts.mapping,
+    });
+  } catch (err) {
+    // A doctor must still get the result: the report goes out as stage 1, and the reason is journaled.
+    return { pdf, stage2Problem: (err as Error).message };
+  }
   const xdm = buildXdm(cda, report, { lab: { name: lab.name, finess: lab.finess, director: lab.director }, timezone: lab.timezone, documentId: ids.documentId, setId: ids.setId, uniqueId: carried?.uniqueId });
   return { pdf, cda, xdm, cdaCode: carried?.code ?? CR_BIO_CODE };
 }

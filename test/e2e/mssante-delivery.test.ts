@@ -35,7 +35,8 @@ function writeConfig(dir: string, box: MssBox, client: { cert: string; key: stri
   chmodSync(key, 0o600);
   const file = join(dir, 'labmss.json');
   writeFileSync(file, JSON.stringify({
-    lab: { name: 'Laboratoire des Tilleuls', finess: '750000001', mailbox: 'labo-test@mss.test', timezone: 'Europe/Paris' },
+    lab: { name: 'Laboratoire des Tilleuls', finess: '750000001', mailbox: 'labo-test@mss.test', timezone: 'Europe/Paris',
+      director: { rpps: '10000000009', familyName: 'LEROY', givenName: 'Claire' } },
     paths: { export: 'export', state: 'state' },
     intake: { settleSeconds: 0 },
     stage: 2,

@@ -184,3 +184,30 @@ test('a later report for the same order is its next version', async () => {
   assert.deepEqual([a.version, b.version], [1, 2]);
   assert.notEqual(a.document_id, b.document_id);
 });
+
+test('stage 2: a report that cannot make a valid CR-BIO still goes out, as a PDF, and the journal says why', async () => {
+  const lab = tempLab({ stage: 2 });
+  writeFileSync(join(lab.exportDir, 'a.json'), JSON.stringify(sampleReport(12, { validator: { code: 'LER', name: 'LEROY' } })));
+  const { journal, dispatcher } = open(lab, new OutboxTransport(outbox(lab)));
+  const s = await pass(dispatcher);
+  assert.equal(s.sent, 1);
+  assert.equal(journal.delivery(1)!.stage, 1);
+  const m = await simpleParser(readFileSync(join(outbox(lab), 'D1.eml')));
+  assert.deepEqual(m.attachments.map((a) => a.contentType), ['application/pdf']);
+  assert.equal(m.headers.get('x-mss-codecda'), undefined);
+  assert.ok(journal.events({ report: 1 }).some((e) => e.kind === 'warning' && /sent as PDF \(stage 1\): CR-BIO needs a biologist with an RPPS/.test(e.detail ?? '')));
+});
+
+test('stage 2 with what CR-BIO needs: IHE_XDM.ZIP and the PDF, with the MSSanté headers', async () => {
+  const lab = tempLab({ stage: 2, lab: { name: 'Laboratoire de Test', finess: '750000001', mailbox: 'labo-test@mss.test', timezone: 'Europe/Paris',
+    director: { rpps: '10000000009', familyName: 'LEROY', givenName: 'Claire' } } });
+  writeFileSync(join(lab.exportDir, 'a.json'), JSON.stringify(sampleReport(13)));
+  const { journal, dispatcher } = open(lab, new OutboxTransport(outbox(lab)));
+  assert.equal((await pass(dispatcher)).sent, 1);
+  assert.equal(journal.delivery(1)!.stage, 2);
+  const m = await simpleParser(readFileSync(join(outbox(lab), 'D1.eml')));
+  assert.deepEqual(m.attachments.map((a) => a.filename), ['IHE_XDM.ZIP', '20261120_CR-BIO_PATIENT13_Elodie_DOS13.pdf']);
+  assert.equal(m.headers.get('x-mss-codecda'), '11502-2');
+  assert.equal(m.headers.get('x-mss-ins'), 'N');
+  assert.match(m.subject!, /^XDM\/1\.0\/DDM\+CR d'examens biologiques PATIENT13 Élodie 02\/01\/1980$/);
+});
