@@ -50,6 +50,11 @@ function writeConfig(dir: string, box: MssBox, client: { cert: string; key: stri
     retry: { firstDelaySeconds: 60, maxDelaySeconds: 3600, maxAgeHours: 120 },
   }, null, 2));
   writeFileSync(join(dir, 'address-book.csv'), `${readFileSync(join(repoRoot, 'examples', 'address-book.csv'), 'utf8').trimEnd()}\nNOBO99,,,nobody@mss.test,Dr Personne INCONNU\n`);
+  // With the SMTP transport nothing goes out without the MSSanté allow-list: the box's domain is on this one.
+  const list = join(dir, 'listeblanchemssante.xml');
+  writeFileSync(list, `<?xml version="1.0" encoding="UTF-8"?>\n<ListeBlanche><Domaine><Nom>${box.domain}</Nom></Domaine></ListeBlanche>\n`);
+  const imported = labmss(file, 'allowlist', 'import', list);
+  assert.equal(imported.code, 0, imported.stderr);
   return file;
 }
 
@@ -97,11 +102,6 @@ describe('MSSanté delivery end to end (mss-box)', () => {
     config = writeConfig(dir, box, box.apps['labo-test@mss.test']!);
     state = join(dir, 'state');
     fillExport(dir);
-    // With the SMTP transport nothing goes out without the MSSanté allow-list: the box's domain is on this one.
-    const list = join(dir, 'listeblanchemssante.xml');
-    writeFileSync(list, `<?xml version="1.0" encoding="UTF-8"?>\n<ListeBlanche><Domaine><Nom>${box.domain}</Nom></Domaine></ListeBlanche>\n`);
-    const imported = labmss(config, 'allowlist', 'import', list);
-    assert.equal(imported.code, 0, imported.stderr);
   });
 
   test('run sends every routed report over STARTTLS with the client certificate', (t) => {
