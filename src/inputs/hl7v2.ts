@@ -128,7 +128,8 @@ class Hl7Parser {
   private patient?: { pid: Segment; value: Patient; comments: string[]; reports: Map<string, ReportState>; batteries: BatteryState[] };
   private order?: { control: string; group: string; placer: string; filler: string; provider?: Practitioner };
   private battery?: BatteryState;
-  private notes?: string[] | (() => string[]);
+  /** Where the next NTE goes: a list, or an object whose `comments` list is made on first use. */
+  private notes?: string[] | { comments?: string[] };
   private orderNotes: string[] = [];
   private batches: { seg: Segment; count: number }[] = [];
   private firstCharset?: string;
@@ -257,7 +258,7 @@ class Hl7Parser {
     if (parent) {
       if (this.orderNotes.length) { (parent.isolate.comments ??= []).push(...this.orderNotes); this.orderNotes = []; }
       this.battery = { ...parent, isolate: parent.isolate };
-      this.notes = () => (parent.isolate!.comments ??= []);
+      this.notes = parent.isolate;
       return;
     }
     const codings = r.codings(obr, 4);
@@ -277,7 +278,7 @@ class Hl7Parser {
     if (this.orderNotes.length) { battery.comments = this.orderNotes; this.orderNotes = []; }
     this.battery = { battery, state, placer, filler, codes: new Map(), isolates: new Map() };
     this.patient.batteries.push(this.battery);
-    this.notes = () => (battery.comments ??= []);
+    this.notes = battery;
   }
 
   /** For a susceptibility order (OBR-26/OBR-29): the parent battery and the isolate it is about. */
@@ -355,23 +356,24 @@ class Hl7Parser {
         const interpretationOnly = result.value.kind === 'coded' || (result.value.kind === 'text' && result.value.text.trim().toUpperCase() === o.interpretation);
         if (!interpretationOnly && result.value.kind !== 'none') s.mic = { value: result.value, ...(result.unit ? { unit: result.unit } : {}) };
         (iso.susceptibility ??= []).push(s);
-        this.notes = () => (iso.comments ??= []);
+        this.notes = iso;
       } else {
         (iso.results ??= []).push(result);
-        this.notes = () => (result.comments ??= []);
+        this.notes = result;
       }
       return;
     }
     b.battery.results.push(result);
     b.codes.set(result, o.codings);
-    this.notes = () => (result.comments ??= []);
+    this.notes = result;
   }
 
   private note(nte: Segment): void {
     const r = this.r;
     const text = nte.reps(3).map((rep) => r.text(rep, nte, 'NTE-3')).join('\n');
     if (text.trim() === '' || text === '""') return;
-    const sink = typeof this.notes === 'function' ? this.notes() : this.notes;
+    const notes = this.notes;
+    const sink = Array.isArray(notes) ? notes : notes && (notes.comments ??= []);
     if (!sink) { r.warn(nte, 'NTE-3', 'comment with nothing before it to attach to (ignored)'); return; }
     sink.push(text);
   }
@@ -393,7 +395,7 @@ class Hl7Parser {
     if (!this.battery.isolate) {
       const battery = this.battery.battery;
       battery.specimen ??= s;
-      this.notes = () => (battery.comments ??= []);
+      this.notes = battery;
     }
     const req = this.battery.state.report.request;
     const key = JSON.stringify(s);

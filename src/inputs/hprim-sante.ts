@@ -122,7 +122,8 @@ class SanteParser {
   }
 
   private practitioner(text: string): Practitioner | undefined {
-    const [code = '', name = ''] = this.comps(text);
+    const code = this.comp(text, 0);
+    const name = this.comp(text, 1);
     if (!code && !name) return undefined;
     const p: Practitioner = {};
     if (code) p.code = code;
@@ -151,8 +152,8 @@ class SanteParser {
     const [family = '', ...given] = this.comps(this.f(rec, 6));
     if (!family) throw new InputError({ file: this.opts.file, ...this.where(rec, 6) }, 'patient without a family name: no patient identity');
     const patient: Patient = { ids: {}, familyName: family };
-    const requesterId = this.comps(this.f(rec, 3))[0] ?? '';
-    const ipp = this.comps(this.f(rec, 4))[0] ?? '';
+    const requesterId = this.comp(this.f(rec, 3), 0);
+    const ipp = this.comp(this.f(rec, 4), 0);
     if (requesterId) patient.ids.requesterId = requesterId;
     if (ipp) patient.ids.ipp = ipp;
     const givenNames = given.slice(0, 2).filter(Boolean);
@@ -188,9 +189,8 @@ class SanteParser {
 
   private onRequest(rec: HprimRecord): void {
     if (!this.patient) throw new InputError({ file: this.opts.file, line: rec.line, field: 'OBR' }, 'request (OBR) before any patient (P): no patient identity');
-    const placer = this.comps(this.f(rec, 3));
+    const placerId = this.comp(this.f(rec, 3), 0);
     const filler = this.comps(this.f(rec, 4));
-    const placerId = placer[0] ?? '';
     // 9.4 is `request id~number`; some LIS fill only the second component.
     const fillerId = filler.find(Boolean) ?? '';
     const key = `${this.patientIndex}\u0000${fillerId || placerId || `#${rec.line}`}`;
@@ -200,11 +200,13 @@ class SanteParser {
       this.reports.set(key, ctx);
     }
     ctx.statuses.push(this.reportStatus(rec));
-    const tests = this.reps(this.f(rec, 5)).map((r) => {
-      const [code = '', label = ''] = this.comps(r);
-      return { code, label: label || code };
-    }).filter((t) => t.code || t.label);
-    this.obr = { ctx, line: rec.line, tests, section: this.comps(this.f(rec, 25))[0] ?? '', comments: [] };
+    const tests: ObrCtx['tests'] = [];
+    for (const r of this.reps(this.f(rec, 5))) {
+      const code = this.comp(r, 0);
+      const label = this.comp(r, 1) || code;
+      if (code || label) tests.push({ code, label });
+    }
+    this.obr = { ctx, line: rec.line, tests, section: this.comp(this.f(rec, 25), 0), comments: [] };
     this.obrs.push(this.obr);
     this.commentTo(this.obr.comments);
   }
