@@ -5,7 +5,7 @@ import type { LabReport } from './model/labreport.types.js';
 import { labReportProblems } from './model/validate.js';
 import { InputError, parseInput, type ParseWarning } from './inputs/index.js';
 import { Journal, type DeliveryRow, type ReportRow } from './queue/journal.js';
-import { claim, ensureSpool, listExport, moveTo, quarantine, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
+import { claim, reportDir, ensureSpool, listExport, moveTo, quarantine, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
 import { expired, retryDelaySeconds } from './queue/backoff.js';
 import { SerialJob } from './queue/serial.js';
 import { documentIdFor, orderKey, setIdFor } from './documents/ids.js';
@@ -253,7 +253,7 @@ export class Dispatcher {
   }
 
   reportDir(setId: string, version: number): string {
-    return join(this.layout.reports, `${setId}.v${version}`);
+    return reportDir(this.layout, setId, version);
   }
 
   /**

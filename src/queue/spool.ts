@@ -34,6 +34,11 @@ export function spoolLayout(stateDir: string): SpoolLayout {
   };
 }
 
+/** Where one version of a report's documents lives: `reports/<setId>.v<version>/`. */
+export function reportDir(layout: SpoolLayout, setId: string, version: number): string {
+  return join(layout.reports, `${setId}.v${version}`);
+}
+
 export function ensureSpool(layout: SpoolLayout): void {
   for (const dir of [layout.root, layout.incoming, layout.done, layout.quarantine, layout.reports, layout.mail]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import type { LabReport } from '../model/labreport.types.js';
 import type { DeliveryRow, Journal, ReportRow } from '../queue/journal.js';
 import { coverage } from '../loinc/coverage.js';
 import type { LoincMapping } from '../loinc/mapping.js';
-import { spoolLayout } from '../queue/spool.js';
+import { reportDir, spoolLayout } from '../queue/spool.js';
 import { reportPages } from './pdf-pages.js';
 
 export interface MonthStats {
@@ -119,8 +118,8 @@ export function monthlyStats(journal: Journal, opts: StatsOptions): MonthStats[]
   });
 }
 
-/** `dispatcher.reportDir` for read-only callers (stats runs beside a daemon, without a dispatcher). */
+/** The report folders of a state directory, for read-only callers (stats runs beside a daemon, without a dispatcher). */
 export function reportDirIn(stateDir: string): (setId: string, version: number) => string {
-  const { reports } = spoolLayout(stateDir);
-  return (setId, version) => join(reports, `${setId}.v${version}`);
+  const layout = spoolLayout(stateDir);
+  return (setId, version) => reportDir(layout, setId, version);
 }
