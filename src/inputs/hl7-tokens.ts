@@ -137,30 +137,3 @@ export function components(raw: string, d: Delimiters): string[] {
 export function subcomponents(raw: string, d: Delimiters): string[] {
   return raw.split(d.subcomponent);
 }
-
-/** Where each segment of a decoded file starts and ends, and what ended it. */
-export interface SegmentSpan {
-  start: number;
-  end: number;
-  /** The terminator after the segment: '\r', '\n', '\r\n', or '' at end of file. */
-  eol: string;
-}
-
-/**
- * Iterates the non-empty lines of the text without copying it: CR, LF and CRLF all end a segment
- * (HL7 says CR; the caller warns about the others).
- */
-export function* segmentSpans(text: string): Generator<SegmentSpan> {
-  const n = text.length;
-  let start = 0;
-  let cr = text.indexOf('\r');
-  let lf = text.indexOf('\n');
-  while (start < n) {
-    if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
-    if (lf >= 0 && lf < start) lf = text.indexOf('\n', start);
-    const end = cr < 0 ? (lf < 0 ? n : lf) : lf < 0 ? cr : Math.min(cr, lf);
-    const eol = end === n ? '' : end === cr && lf === cr + 1 ? '\r\n' : text.charAt(end);
-    if (end > start) yield { start, end, eol };
-    start = end + Math.max(eol.length, 1);
-  }
-}

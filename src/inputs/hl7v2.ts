@@ -5,7 +5,8 @@ import { localOf, loincOf, readObx } from './hl7-obx.js';
 import { patientOf, practitionerOf, validatorOf } from './hl7-people.js';
 import { type Coding, Hl7Reader } from './hl7-read.js';
 import { chapterOf } from './hl7-sections.js';
-import { DEFAULT_DELIMITERS, type Delimiters, delimitersOf, Segment, segmentSpans } from './hl7-tokens.js';
+import { DEFAULT_DELIMITERS, type Delimiters, delimitersOf, Segment } from './hl7-tokens.js';
+import { LineReader } from './lines.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
 
 /**
@@ -30,8 +31,11 @@ export function parseHl7(bytes: Buffer, opts: ParseOptions): ParseResult {
   let no = 0;
   let last: Segment | undefined;
   let eolWarned = false;
-  for (const span of segmentSpans(text)) {
-    let line = text.slice(span.start, span.end);
+  // CR, LF and CRLF all end a segment (HL7 says CR; the others get a warning); empty lines are not segments.
+  const lines = new LineReader(text);
+  while (lines.next()) {
+    let line = lines.text;
+    if (line === '') continue;
     no++;
     if (line.trim() === '') continue;
     const c0 = line.charCodeAt(0);
@@ -39,8 +43,9 @@ export function parseHl7(bytes: Buffer, opts: ParseOptions): ParseResult {
       r.warn(no, undefined, 'spaces before the segment name removed');
       line = line.trimStart();
     }
-    if (span.eol !== '\r' && span.eol !== '' && !eolWarned) {
-      r.warn(no, undefined, `segments end with ${span.eol === '\n' ? 'LF' : 'CRLF'} instead of CR`);
+    const eol = lines.eol;
+    if (eol !== '\r' && eol !== '' && !eolWarned) {
+      r.warn(no, undefined, `segments end with ${eol === '\n' ? 'LF' : 'CRLF'} instead of CR`);
       eolWarned = true;
     }
     const id = line.slice(0, 3);
@@ -51,7 +56,7 @@ export function parseHl7(bytes: Buffer, opts: ParseOptions): ParseResult {
     }
     checkSegment(line, no, r, garbage);
     const seg = new Segment(line, no, r.d);
-    if (span.eol === '') checkComplete(seg, r);
+    if (eol === '') checkComplete(seg, r);
     p.segment(seg);
     last = seg;
   }
@@ -431,13 +436,20 @@ class Hl7Parser {
 
   private build(s: ReportState): LabReport {
     const report = s.report;
-    report.chapters = [...s.chapters.values()]
-      .map((c) => ({ ...c, batteries: c.batteries.filter((b) => b.results.length || b.isolates?.length || b.comments?.length) }))
-      .filter((c) => c.batteries.length);
+    // The chapters are this report's own: emptied batteries are dropped in place, no copies.
+    report.chapters = [];
+    for (const c of s.chapters.values()) {
+      if (!c.batteries.every(hasContent)) c.batteries = c.batteries.filter(hasContent);
+      if (c.batteries.length) report.chapters.push(c);
+    }
     if (Object.keys(s.masking).length) report.masking = s.masking;
     report.status = reportStatus(s);
     return report;
   }
+}
+
+function hasContent(b: Battery): boolean {
+  return !!(b.results.length || b.isolates?.length || b.comments?.length);
 }
 
 function batteryStatus(code: string): Battery['status'] | undefined {

@@ -1,6 +1,7 @@
 import type { LabReport, Patient, Practitioner, Quantity, Result, Value } from '../model/labreport.types.js';
 import { preview } from './hprim-records.js';
-import { LineReader, Warnings, decodeEntities, decodeHprim, resultStatus } from './hprim-text.js';
+import { Warnings, decodeEntities, decodeHprim, resultStatus } from './hprim-text.js';
+import { LineReader } from './lines.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
 import { parseFlag, parseFrenchDate, parseValue, rangeFromBounds } from './values.js';
 

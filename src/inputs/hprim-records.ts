@@ -1,4 +1,5 @@
-import { LineReader, type Warnings } from './hprim-text.js';
+import type { Warnings } from './hprim-text.js';
+import { LineReader } from './lines.js';
 import { splitOn } from './split.js';
 import { InputError } from './types.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { splitOn } from '../../src/inputs/split.js';
-import { LineReader } from '../../src/inputs/hprim-text.js';
+import { LineReader } from '../../src/inputs/lines.js';
 import { Memo, copyRange, parseRange } from '../../src/inputs/values.js';
 
 const chunky = fc.array(fc.constantFrom('a', 'é', '|', '^', ' ', '\r', '\n', '\r\n', 'OBX'), { maxLength: 40 }).map((a) => a.join(''));
