@@ -86,11 +86,9 @@ for (const path of inputs) {
       documentId: `CR-${name}-${i}-v${c?.version ?? 1}`, setId: `CR-${name}-${i}`, version: c?.version ?? 1,
       ...(c?.replaces ? { replaces: c.replaces } : {}),
     };
-    try {
-      rendered.push({ key: `${key}#${i}`, report, docs: await renderDocuments(report, ids, { lab, stage2: true }) });
-    } catch (error) {
-      rendered.push({ key: `${key}#${i}`, report, error: error as Error });
-    }
+    // A report that cannot be a CR-BIO still renders its PDF and says why (stage2Problem).
+    const docs = await renderDocuments(report, ids, { lab, stage2: true });
+    rendered.push({ key: `${key}#${i}`, report, docs, ...(docs.stage2Problem ? { error: new Error(docs.stage2Problem) } : {}) });
   }
 }
 const byKey = new Map(rendered.map((r) => [r.key, r]));
@@ -101,12 +99,14 @@ test('only the listed fixtures are rejected by the parsers, for their reason', (
   for (const r of rejected) assert.match(r.err.message, REJECTED[r.key]!);
 });
 
-test('reports that cannot be a CR-BIO throw their reason; all others render', () => {
+test('reports that cannot be a CR-BIO give their reason and still their PDF; all others render', () => {
   for (const key of Object.keys(NO_CDA)) {
     const r = byKey.get(key);
     assert.ok(r, `${key} is not among the parsed reports`);
-    assert.ok(r.error, `${key} was expected to throw ${NO_CDA[key]}`);
+    assert.ok(r.error, `${key} was expected to give ${NO_CDA[key]}`);
     assert.match(r.error.message, NO_CDA[key]!);
+    assert.equal(r.docs?.cda, undefined);
+    assert.ok(r.docs?.pdf.subarray(0, 5).equals(Buffer.from('%PDF-')), `${key}: PDF still rendered`);
   }
   for (const r of rendered) if (!NO_CDA[r.key]) assert.ok(r.docs?.cda && r.docs.xdm, `${r.key}: ${r.error?.message}`);
   assert.ok(rendered.length >= 20, `only ${rendered.length} reports parsed from the fixtures`);
@@ -150,8 +150,9 @@ test('a validating biologist without RPPS: director as responsibleParty, no auth
 test('without any RPPS (validator nor configured director) buildCda says what to configure', async () => {
   const report = byKey.get('examples/export/legrand-2026-11-22.hpr#0')!.report;
   const ids = { documentId: 'D1', setId: 'S1', version: 1 };
-  await assert.rejects(renderDocuments(report, ids, { lab: labWithoutDirector, stage2: true }),
-    /CR-BIO needs a biologist with an RPPS.*local code LER.*lab\.director\.rpps.*set lab\.director/);
+  const without = await renderDocuments(report, ids, { lab: labWithoutDirector, stage2: true });
+  assert.equal(without.cda, undefined);
+  assert.match(without.stage2Problem ?? '', /CR-BIO needs a biologist with an RPPS.*local code LER.*lab\.director\.rpps.*set lab\.director/);
   // The validator's own RPPS is enough.
   const withRpps = { ...report, validator: { rpps: '10000000009', familyName: 'LEROY', givenName: 'Claire' } };
   const docs = await renderDocuments(withRpps, ids, { lab: labWithoutDirector, stage2: true });
