@@ -21,6 +21,8 @@ import { loadMapping, type LoincMapping } from './loinc/index.js';
 /** What one pass did, for the CLI's summary and exit code. */
 export interface PassSummary {
   claimed: number;
+  /** Files left in the export folder because they were modified too recently (maybe still being written). */
+  settling: number;
   duplicates: number;
   quarantined: Array<{ file: string; reason: string }>;
   reports: number;
@@ -31,7 +33,7 @@ export interface PassSummary {
 }
 
 export function emptySummary(): PassSummary {
-  return { claimed: 0, duplicates: 0, quarantined: [], reports: 0, held: [], sent: 0, deferred: [], failed: [] };
+  return { claimed: 0, settling: 0, duplicates: 0, quarantined: [], reports: 0, held: [], sent: 0, deferred: [], failed: [] };
 }
 
 /** 0 everything done; 1 some input quarantined or some delivery held or failed. */
@@ -66,11 +68,14 @@ export class Dispatcher {
   /** Claims every finished file of the export folder, after resuming files a crash left in the spool. */
   async intake(summary: PassSummary, opts: ProcessOptions = {}, afterFile?: () => void): Promise<void> {
     await this.resumeIncoming(summary);
+    const tooRecent: string[] = [];
     const candidates = listExport(this.config.paths.export, {
       ignore: this.config.intake.ignore,
       settleMs: this.config.intake.settleSeconds * 1000,
       now: this.clock().getTime(),
+      tooRecent,
     });
+    summary.settling += tooRecent.length;
     for (const c of candidates) {
       await this.claimAndProcess(c.path, summary, opts);
       afterFile?.();

@@ -7,6 +7,9 @@ export function summaryLines(s: PassSummary, quiet: boolean): string[] {
     lines.push(`${s.claimed} file(s) claimed, ${s.reports} report(s), ${s.sent} message(s) sent` +
       `${s.duplicates ? `, ${s.duplicates} duplicate(s) skipped` : ''}${s.deferred.length ? `, ${s.deferred.length} deferred` : ''}`);
   }
+  if (!quiet && s.settling) {
+    lines.push(`${s.settling} file(s) modified in the last moments (maybe still being written): left for the next pass (intake.settleSeconds)`);
+  }
   for (const q of s.quarantined) lines.push(`quarantined: ${q.reason}`);
   for (const h of s.held) lines.push(`held D${h.delivery} ${h.recipient}: ${h.reason}`);
   for (const f of s.failed) lines.push(`failed D${f.delivery} ${f.recipient}: ${f.reason}`);

@@ -126,7 +126,7 @@ export function sha256(data: Buffer | string): string {
 export interface Candidate { path: string; name: string; size: number; mtimeMs: number }
 
 /** Files of the export folder that may be claimed: regular files, not ignored names, not modified too recently. */
-export function listExport(dir: string, opts: { ignore: string[]; settleMs: number; now: number }): Candidate[] {
+export function listExport(dir: string, opts: { ignore: string[]; settleMs: number; now: number; tooRecent?: string[] }): Candidate[] {
   let names: string[];
   try { names = readdirSync(dir); } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`export folder ${dir} does not exist: create it or fix paths.export`);
@@ -140,7 +140,10 @@ export function listExport(dir: string, opts: { ignore: string[]; settleMs: numb
     let st;
     try { st = statSync(path); } catch { continue; }
     if (!st.isFile()) continue;
-    if (opts.now - st.mtimeMs < opts.settleMs) continue;
+    if (opts.now - st.mtimeMs < opts.settleMs) {
+      opts.tooRecent?.push(name);
+      continue;
+    }
     out.push({ path, name, size: st.size, mtimeMs: st.mtimeMs });
   }
   return out;
