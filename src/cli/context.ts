@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig, type ResolvedConfig } from '../config/load.js';
 import { Journal, defaultActor } from '../queue/journal.js';
 import { acquireLock, LockBusy, type Lock } from '../queue/lock.js';
+import { InputError } from '../inputs/types.js';
 import { ensureSpool, spoolLayout } from '../queue/spool.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,6 +66,7 @@ export function describeFailure(err: unknown): { message: string; code: number }
   if (err instanceof CliError) return { message: err.message, code: err.code };
   if (err instanceof ConfigError) return { message: err.message, code: EXIT.USAGE };
   if (err instanceof LockBusy) return { message: err.message, code: EXIT.USAGE };
+  if (err instanceof InputError) return { message: err.message, code: EXIT.PROBLEMS };
   const sys = err as NodeJS.ErrnoException;
   if (sys?.code === 'ENOENT' || sys?.code === 'EACCES' || sys?.code === 'EISDIR') {
     const what = { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory' }[sys.code];

@@ -6,7 +6,7 @@ import { documentIdFor, orderKey, setIdFor } from '../documents/ids.js';
 import { pdfFileName } from '../mail/compose.js';
 import { writeAtomic, sha256 } from '../queue/spool.js';
 import { loadMapping } from '../loinc/mapping.js';
-import { CliError, config, out } from './context.js';
+import { CliError, config, EXIT, out } from './context.js';
 import { parseFile } from './parse.js';
 import { withConfiguredLab } from '../dispatcher.js';
 
@@ -22,6 +22,7 @@ export function register(program: Command): void {
       const cfg = config(cmd);
       const mapping = cfg.loinc.mapping ? loadMapping(readFileSync(cfg.loinc.mapping, 'utf8'), cfg.loinc.mapping) : undefined;
       const written: string[] = [];
+      const problems: string[] = [];
       for (const file of files) {
         const parsed = parseFile(file, cfg.intake.hprimCharset);
         for (const [i, parsedReport] of parsed.reports.entries()) {
@@ -30,6 +31,7 @@ export function register(program: Command): void {
           const ids = { setId, version: 1, documentId: documentIdFor(setId, 1) };
           const docs = await renderDocuments(report, ids, { lab: cfg.lab, stage2: Boolean(opts.cda || opts.xdm), mapping });
           const base = pdfFileName(report).replace(/\.pdf$/, '');
+          if (docs.stage2Problem) problems.push(`${file}: report ${i + 1} (${base}): no CR-BIO: ${docs.stage2Problem}`);
           const outputs: Array<[string | undefined, string, Buffer | string | undefined]> = [
             [opts.pdf, `${base}.pdf`, docs.pdf], [opts.cda, `${base}.xml`, docs.cda], [opts.xdm, `${base}_IHE_XDM.ZIP`, docs.xdm],
           ];
@@ -40,6 +42,8 @@ export function register(program: Command): void {
           }
         }
       }
-      out(cmd, { written }, () => written);
+      out(cmd, { written, problems }, () => written);
+      for (const p of problems) process.stderr.write(`labmss: ${p}\n`);
+      if (problems.length) process.exitCode = EXIT.PROBLEMS;
     });
 }
