@@ -72,7 +72,9 @@ export function describeFailure(err: unknown): { message: string; code: number }
     const what = { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory' }[sys.code];
     return { message: `${sys.path ?? ''}: ${what}`, code: EXIT.USAGE };
   }
-  return { message: (err as Error)?.stack ?? String(err), code: EXIT.USAGE };
+  // A bug or an unexpected failure: the message, and the stack only when asked (LABMSS_DEBUG=1).
+  const e = err as Error;
+  return { message: (process.env.LABMSS_DEBUG ? e?.stack : e?.message) ?? String(err), code: EXIT.USAGE };
 }
 
 /** Parses `D42`, `R12`, `F3` (or a bare number with a default kind). */
