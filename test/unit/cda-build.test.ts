@@ -158,3 +158,15 @@ test('a report without patient identifier cannot become a CR-BIO', () => {
   r.patient.ids = {};
   assert.throws(() => buildCda(r, PDF, cdaContext(CDA_CASES[1]!)), /patient identifier/);
 });
+
+test('a local code with spaces (HPRIM `IGET 000`) becomes a valid CD code token, reversibly', () => {
+  const report = loadReport(CDA_CASES[0]!.name);
+  const result = report.chapters[0]!.batteries[0]!.results[0]!;
+  delete result.loinc;
+  result.code = 'IGET 000';
+  result.label = 'Immunoglobulines E totales';
+  const cda = buildCda(report, PDF, cdaContext(CDA_CASES[0]!));
+  assert.match(cda, /<translation code="IGET%20000" displayName="Immunoglobulines E totales"/);
+  assert.doesNotMatch(cda, /code="[^"]*\s[^"]*"/);
+  assert.equal(decodeURIComponent('IGET%20000'), 'IGET 000');
+});

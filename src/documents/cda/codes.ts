@@ -18,3 +18,11 @@ export const BIOLOGIST_SPECIALTY = { code: 'G15_10/SM03', displayName: 'Médecin
 export const ENCOUNTER_CODE = { code: 'AMB', displayName: 'Ambulatoire (hors établissement)', codeSystem: '2.16.840.1.113883.5.4' };
 export const ANTIBIOGRAM = { code: '18769-0', displayName: 'Antibiogramme', codeSystem: LOINC, codeSystemName: 'LOINC' };
 export const COMMENT_CODE = { code: '48767-8', displayName: 'Commentaire', codeSystem: LOINC, codeSystemName: 'LOINC' };
+
+/**
+ * A local code as a CD `@code`, which may not hold white space (XSD pattern `[^\s]+`): LIS codes like
+ * `IGET 000` get their spaces percent-encoded (`IGET%20000`), reversibly; the label keeps the text.
+ */
+export function localCodeToken(code: string): string {
+  return code.replace(/[%\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}

@@ -6,7 +6,7 @@
  */
 import type { Result, Value } from '../../model/labreport.types.js';
 import { convertValue, resolveLoinc, toInterpretation } from '../../loinc/index.js';
-import { COMMENT_CODE, INTERPRETATION_SYSTEM, LOINC } from './codes.js';
+import { COMMENT_CODE, INTERPRETATION_SYSTEM, LOINC, localCodeToken } from './codes.js';
 import type { CdaContext } from './context.js';
 import { frenchTime, hl7Time } from './time.js';
 import { displayRange, displayValue, referenceRange, typedValue } from './values.js';
@@ -28,7 +28,7 @@ export function codeNode(loinc: { loinc: string; label: string } | undefined, re
   const originalText = el('originalText', null, el('reference', { value: `#${ref}` }));
   if (loinc) return el('code', { code: loinc.loinc, displayName: loinc.label, codeSystem: LOINC, codeSystemName: 'LOINC' }, originalText);
   return el('code', null, originalText, local.code
-    ? el('translation', { code: local.code, displayName: local.label, codeSystem: ctx.localCodeSystem, codeSystemName: `Codes locaux ${ctx.lab.name}` })
+    ? el('translation', { code: localCodeToken(local.code), displayName: local.label, codeSystem: ctx.localCodeSystem, codeSystemName: `Codes locaux ${ctx.lab.name}` })
     : undefined);
 }
 

@@ -7,6 +7,7 @@
 import type { Range, Value } from '../../model/labreport.types.js';
 import { toUcum } from '../../loinc/ucum.js';
 import { el, type XNode } from './xml.js';
+import { localCodeToken } from './codes.js';
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const INTEGER = /^-?\d+$/;
@@ -55,7 +56,7 @@ export function typedValue(v: Value, unit: string | undefined, textRef: string, 
       const oid = v.system && /^\d+(\.\d+)+$/.test(v.system) ? v.system : undefined;
       return el('value', { 'xsi:type': 'CD', code: oid ? v.code : undefined, displayName: oid ? v.label : undefined, codeSystem: oid },
         el('originalText', null, el('reference', { value: `#${textRef}` })),
-        oid ? undefined : el('translation', { code: v.code, displayName: v.label ?? v.code, codeSystem: localCodeSystem }));
+        oid ? undefined : el('translation', { code: localCodeToken(v.code), displayName: v.label ?? v.code, codeSystem: localCodeSystem }));
     }
     case 'numeric': {
       const u = ucumUnit(unit);
