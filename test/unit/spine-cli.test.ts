@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { ensureDist, runCli } from '../helpers/spawn-cli.js';
@@ -15,7 +15,14 @@ function exampleLab(): { dir: string; config: string; cli: (...a: string[]) => R
   const dir = tmpDir('labmss-cli-');
   cpSync(join(repoRoot, 'examples'), dir, { recursive: true, filter: (src) => !src.includes(`${join('examples', 'state')}`) });
   const config = join(dir, 'labmss.json');
+  dropped(join(dir, 'export'));
   return { dir, config, cli: (...a) => runCli(['--config', config, ...a]) };
+}
+
+/** Dates the files of a folder a minute back: dropped by the LIS earlier, not still being written. */
+function dropped(folder: string): void {
+  const then = Date.now() / 1000 - 60;
+  for (const n of readdirSync(folder)) utimesSync(join(folder, n), then, then);
 }
 
 test('the example: run turns the export into .eml files whose PDFs carry every result; again sends nothing twice', async () => {
@@ -35,6 +42,7 @@ test('the example: run turns the export into .eml files whose PDFs carry every r
   }
 
   cpSync(join(repoRoot, 'examples', 'export'), join(dir, 'export'), { recursive: true });
+  dropped(join(dir, 'export'));
   const again = await cli('--json', 'run');
   assert.equal(again.code, 0, again.stderr);
   const summary = JSON.parse(again.stdout);
@@ -52,6 +60,7 @@ test('the example: run turns the export into .eml files whose PDFs carry every r
 test('a broken file lands in quarantine with a readable reason, the run goes on and exits 1; status tells', async () => {
   const { dir, cli } = exampleLab();
   writeFileSync(join(dir, 'export', 'cut.hpr'), 'H|~^\\&|X.HPR||LAB~Labo|||ORU|||||P|H2.2~C|202611201000\rP|1||IPP1||DUPONT~Jean||19700101|M\rOBR|1||D1|GLY~Glucose~L||||||||||||||||||||||F\rOBX|1|NM|GLY~Glucose~L||5.');
+  dropped(join(dir, 'export'));
   const r = await cli('run');
   assert.equal(r.code, 1);
   assert.match(r.stdout, /quarantined: cut\.hpr:\d+ .*cut short/);
