@@ -1,6 +1,7 @@
 /** CDA + XDM build rate for a 30-result report whose PDF is already rendered (target ≥ 100/s). */
 import { buildCda } from '../src/documents/cda/build.js';
 import { buildXdm } from '../src/documents/xdm/build.js';
+import { renderDocuments } from '../src/documents/render.js';
 import type { LabReport, Result } from '../src/model/labreport.types.js';
 
 function report30(): LabReport {
@@ -23,7 +24,7 @@ export async function benchCda(): Promise<{ name: string; perSec: number }[]> {
   // A rendered PDF is mostly compressed streams: fill with deterministic pseudo-random bytes.
   const pdf = Buffer.alloc(60_000);
   for (let i = 0, x = 1; i < pdf.length; i++) { x = (x * 1103515245 + 12345) >>> 0; pdf[i] = x >>> 24; }
-  const lab = { name: 'Laboratoire Bench', finess: '120459876' };
+  const lab = { name: 'Laboratoire Bench', finess: '120459876', director: { rpps: '10000000009', familyName: 'LEROY', givenName: 'Claire' } };
   const ctx = { lab, timezone: 'Europe/Paris', documentId: 'D1', setId: 'S1', version: 1 };
   const run = () => buildXdm(buildCda(report, pdf, ctx), report, ctx);
   for (let i = 0; i < 20; i++) run();
@@ -31,5 +32,17 @@ export async function benchCda(): Promise<{ name: string; perSec: number }[]> {
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) run();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return [{ name: 'CDA + XDM build (30 results, PDF pre-rendered)', perSec: n / seconds }];
+
+  // Alongside: the full render a report goes through in stage 2 (PDF, then CDA embedding it, then XDM).
+  const ids = { documentId: 'D1', setId: 'S1', version: 1 };
+  const full = { lab: { ...lab, mailbox: 'labo@bench.mssante.fr', timezone: 'Europe/Paris' }, stage2: true };
+  for (let i = 0; i < 5; i++) await renderDocuments(report, ids, full);
+  const m = 50;
+  const t1 = process.hrtime.bigint();
+  for (let i = 0; i < m; i++) await renderDocuments(report, ids, full);
+  const fullSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
+  return [
+    { name: 'CDA + XDM build (30 results, PDF pre-rendered)', perSec: n / seconds },
+    { name: 'full render PDF + CDA + XDM (30 results)', perSec: m / fullSeconds },
+  ];
 }

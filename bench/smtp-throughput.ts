@@ -7,6 +7,7 @@ import { repoRoot } from '../test/helpers/paths.js';
 import { createTestPki } from '../test/helpers/test-pki.js';
 import { startSmtpServer } from '../test/helpers/smtp-server.js';
 import { tempState } from '../test/helpers/deliveries.js';
+import { allowTestDomain } from '../test/helpers/lab.js';
 
 const REPORTS = Number(process.env.BENCH_SMTP_REPORTS ?? 100);
 const POOL = 4;
@@ -37,6 +38,7 @@ export async function benchSmtp(): Promise<object> {
       stage: 1, intake: { settleSeconds: 0 }, addressBook: join(repoRoot, 'examples', 'address-book.csv'),
       transport: { type: 'smtp', smtp },
     });
+    allowTestDomain(config, dir);
     mkdirSync(config.paths.export, { recursive: true });
     fillExport(config.paths.export);
 

@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Journal } from '../src/queue/journal.js';
-import { importAllowlist } from '../src/routing/allowlist-store.js';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { sampleReport, tempLab } from '../test/helpers/lab.js';
+import { sampleReport, tempLab, allowTestDomain } from '../test/helpers/lab.js';
 import { repoRoot } from '../test/helpers/paths.js';
 import { ensureDist, startDaemon, until } from '../test/helpers/spawn-cli.js';
 import { createTestPki } from '../test/helpers/test-pki.js';
@@ -51,13 +49,7 @@ export async function benchWatch(): Promise<object> {
       watch: { stableMilliseconds: STABLE_MS, concurrency: 4, retryPollSeconds: 30 },
       transport: { type: 'smtp', smtp: { host: '127.0.0.1', port: server.port, servername: 'localhost', ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey, pool: 4 } },
     });
-    // The SMTP transport sends only to domains of the MSSanté allow-list.
-    mkdirSync(lab.config.paths.state, { recursive: true });
-    const list = join(lab.dir, 'listeblanche.xml');
-    writeFileSync(list, '<?xml version="1.0" encoding="UTF-8"?><ListeBlanche><Domaine><Nom>mss.test</Nom></Domaine></ListeBlanche>');
-    const journal = Journal.open(lab.config.paths.state, { actor: 'bench' });
-    importAllowlist(journal.db, list);
-    journal.close();
+    allowTestDomain(lab.config, lab.dir);
     const daemon = startDaemon(lab.configFile);
     await daemon.waitForLog((l) => l.msg === 'watching');
     const closed: number[] = [];

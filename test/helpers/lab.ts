@@ -2,6 +2,8 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/load.js';
 import { repoRoot } from './paths.js';
+import { Journal } from '../../src/queue/journal.js';
+import { importAllowlist } from '../../src/routing/allowlist-store.js';
 import { tmpDir } from './tmp.js';
 
 /** A lab in a temp folder: the example config and address book, an empty export folder, overrides applied. */
@@ -37,4 +39,13 @@ export function sampleReport(n = 1, extra: Record<string, unknown> = {}): Record
     ] }] }],
     ...extra,
   };
+}
+
+/** Puts the test domain on the lab's MSSanté allow-list (the SMTP transport sends nowhere else). */
+export function allowTestDomain(config: ResolvedConfig, dir: string, domain = 'mss.test'): void {
+  mkdirSync(config.paths.state, { recursive: true });
+  const list = join(dir, 'listeblanche.xml');
+  writeFileSync(list, `<?xml version="1.0" encoding="UTF-8"?><ListeBlanche><Domaine><Nom>${domain}</Nom></Domaine></ListeBlanche>`);
+  const journal = Journal.open(config.paths.state, { actor: 'test' });
+  try { importAllowlist(journal.db, list); } finally { journal.close(); }
 }

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { Journal } from '../../src/queue/journal.js';
 import { lockPath } from '../../src/queue/lock.js';
-import { importAllowlist } from '../../src/routing/allowlist-store.js';
-import { sampleReport, tempLab } from '../helpers/lab.js';
+import { sampleReport, tempLab, allowTestDomain } from '../helpers/lab.js';
 import { ensureDist, runCli, startDaemon, until, type RunningDaemon } from '../helpers/spawn-cli.js';
 import { createTestPki, type TestPki } from '../helpers/test-pki.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
@@ -151,13 +150,7 @@ describe('kill -9 at random moments loses nothing', () => {
       transport: { type: 'smtp', smtp: { host: '127.0.0.1', port: server.port, servername: 'localhost', ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey, pool: 2 } },
     });
     const state = lab.config.paths.state;
-    // The SMTP transport sends only to domains of the MSSanté allow-list.
-    mkdirSync(state, { recursive: true });
-    const list = join(lab.dir, 'listeblanche.xml');
-    writeFileSync(list, '<?xml version="1.0" encoding="UTF-8"?><ListeBlanche><Domaine><Nom>mss.test</Nom></Domaine></ListeBlanche>');
-    const j = Journal.open(state, { actor: 'test' });
-    importAllowlist(j.db, list);
-    j.close();
+    allowTestDomain(lab.config, lab.dir);
     drop(lab.exportDir, 1, 300);
     const messageIds = () => new Set(server.received.map((m) => /^Message-ID:\s*(\S+)/im.exec(m.raw.toString('latin1'))?.[1]));
     let kills = 0;

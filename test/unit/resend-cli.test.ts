@@ -4,8 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { Journal } from '../../src/queue/journal.js';
-import { importAllowlist } from '../../src/routing/allowlist-store.js';
-import { sampleReport, tempLab } from '../helpers/lab.js';
+import { sampleReport, tempLab, allowTestDomain } from '../helpers/lab.js';
 import { ensureDist, runCli } from '../helpers/spawn-cli.js';
 
 before(() => ensureDist());
@@ -48,11 +47,7 @@ test('resend R and D: new deliveries with new Message-IDs, recorded with the OS 
   }
 
   // With an allow-list imported, an address outside MSSanté is refused and nothing is recorded.
-  const list = join(lab.dir, 'listeblanche.xml');
-  writeFileSync(list, '<?xml version="1.0" encoding="UTF-8"?><ListeBlanche><Domaine><Nom>mss.test</Nom></Domaine></ListeBlanche>');
-  const w = Journal.open(state, { actor: 'test' });
-  importAllowlist(w.db, list);
-  w.close();
+  allowTestDomain(lab.config, lab.dir);
   const refused = await runCli(['resend', 'D1', '--to', 'someone@gmail.com', '--config', lab.configFile]);
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /gmail\.com is not on the MSSanté allow-list/);
