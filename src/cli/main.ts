@@ -18,6 +18,9 @@ import * as doctor from './doctor.js';
 import * as resend from './resend.js';
 import * as stats from './stats.js';
 
+// Everything labmss writes (journal, spool, documents, outbox) holds patients' results: owner only.
+process.umask(0o077);
+
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 const program = new Command('labmss')

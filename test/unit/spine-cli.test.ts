@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { ensureDist, runCli } from '../helpers/spawn-cli.js';
@@ -106,4 +106,21 @@ test('parse --json prints LabReports valid against the schema, with warnings; a 
   const bad = await runCli(['parse', join(dir, 'x.txt')]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /x\.txt: error: x\.txt:1: unknown format/);
+});
+
+test('the journal, its WAL and every spool file are readable by the owner only', async () => {
+  const { dir, cli } = exampleLab();
+  assert.equal((await cli('run')).code, 0);
+  const state = join(dir, 'state');
+  const loose: string[] = [];
+  const walk = (p: string) => {
+    for (const e of readdirSync(p, { withFileTypes: true })) {
+      const f = join(p, e.name);
+      const mode = statSync(f).mode & 0o777;
+      if (e.isDirectory()) { if (mode & 0o077) loose.push(`${f} ${mode.toString(8)}`); walk(f); }
+      else if (mode & 0o077) loose.push(`${f} ${mode.toString(8)}`);
+    }
+  };
+  walk(state);
+  assert.deepEqual(loose, []);
 });
