@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sampleReport, tempLab, allowTestDomain } from '../test/helpers/lab.js';
-import { repoRoot } from '../test/helpers/paths.js';
 import { ensureDist, startDaemon, until } from '../test/helpers/spawn-cli.js';
 import { createTestPki } from '../test/helpers/test-pki.js';
 import { startSmtpServer, type Received } from '../test/helpers/smtp-server.js';
@@ -13,12 +12,6 @@ const STABLE_MS = 500;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const messageId = (raw: Buffer) => /^Message-ID:\s*(\S+)/im.exec(raw.toString('latin1'))?.[1] ?? '';
-
-/** NODE_OPTIONS of examples/systemd/labmss.service, the way the daemon runs in a lab. */
-function unitNodeOptions(): string {
-  const unit = readFileSync(join(repoRoot, 'examples', 'systemd', 'labmss.service'), 'utf8');
-  return /^Environment="NODE_OPTIONS=([^"]*)"/m.exec(unit)?.[1] ?? '';
-}
 
 /** Peak resident set of a process (Linux: VmHWM), in MB. */
 function peakRssMb(pid: number): number {
@@ -79,8 +72,7 @@ export async function benchWatch(): Promise<object> {
   const lab = tempLab({ watch: { stableMilliseconds: STABLE_MS, concurrency: 4, retryPollSeconds: 30 } });
   for (let n = 0; n < BACKLOG; n++) writeFileSync(join(lab.exportDir, `b${n}.json`), JSON.stringify(sampleReport(n)));
   const started = performance.now();
-  // Measured as deployed: with the V8 settings of the example systemd unit.
-  const daemon = startDaemon(lab.configFile, { NODE_OPTIONS: unitNodeOptions() });
+  const daemon = startDaemon(lab.configFile);
   const outbox = join(lab.config.paths.state, 'outbox');
   let peak = 0;
   await until(() => {
@@ -91,7 +83,7 @@ export async function benchWatch(): Promise<object> {
   const seconds = (performance.now() - started) / 1000;
   daemon.child.kill('SIGTERM');
   await daemon.exited;
-  return { latency, backlog: { files: BACKLOG, nodeOptions: unitNodeOptions(), seconds: Math.round(seconds), filesPerSecond: Math.round(BACKLOG / seconds), peakRssMb: peak, targetPeakRssMb: 150 } };
+  return { latency, backlog: { files: BACKLOG, seconds: Math.round(seconds), filesPerSecond: Math.round(BACKLOG / seconds), peakRssMb: peak, targetPeakRssMb: 150 } };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await benchWatch(), null, 2));
