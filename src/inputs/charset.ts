@@ -45,8 +45,8 @@ export interface Decoded {
 
 /**
  * Decodes input bytes. A UTF-8 BOM wins; bytes that are valid multi-byte UTF-8 in a file declared
- * single-byte are read as UTF-8 (with a warning), and bytes invalid in declared UTF-8 are read as
- * Windows-1252 (with a warning): either way no mojibake reaches a document.
+ * single-byte are read as UTF-8 (with a warning), and bytes invalid in declared UTF-8, or C1 bytes in
+ * declared ISO-8859-1, are read as Windows-1252 (with a warning): either way no mojibake reaches a document.
  */
 export function decode(bytes: Buffer, declared: string): Decoded {
   if (hasUtf8Bom(bytes)) return { text: bytes.subarray(3).toString('utf8'), charset: 'utf-8' };
@@ -65,6 +65,18 @@ export function decode(bytes: Buffer, declared: string): Decoded {
   if (looksLikeUtf8(bytes)) {
     return { text: bytes.toString('utf8'), charset: 'utf-8', warning: `declared ${declared} but the bytes are UTF-8; read as UTF-8` };
   }
-  // Node's latin1 decoder is ISO-8859-1 exactly, and makes a one-byte string: half the memory of iconv's.
-  return { text: name === 'iso-8859-1' ? bytes.toString('latin1') : iconv.decode(bytes, name), charset: name };
+  if (name === 'iso-8859-1') {
+    // Bytes 0x80–0x9F are control characters in ISO-8859-1 but letters (’ € œ) in Windows-1252, which LIS often mean.
+    if (hasC1Bytes(bytes)) {
+      return { text: iconv.decode(bytes, 'windows-1252'), charset: 'windows-1252', warning: `declared ${declared} but bytes 0x80–0x9F occur: read as Windows-1252` };
+    }
+    // Node's latin1 decoder is ISO-8859-1 exactly, and makes a one-byte string: half the memory of iconv's.
+    return { text: bytes.toString('latin1'), charset: name };
+  }
+  return { text: iconv.decode(bytes, name), charset: name };
+}
+
+function hasC1Bytes(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80 && bytes[i]! <= 0x9f) return true;
+  return false;
 }

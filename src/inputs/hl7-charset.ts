@@ -1,4 +1,3 @@
-import iconv from 'iconv-lite';
 import { charsetName, decode } from './charset.js';
 import { delimitersOf } from './hl7-tokens.js';
 
@@ -37,11 +36,7 @@ export function decodeHl7(bytes: Buffer): Hl7Text {
     warnings.push(`MSH-18 charset "${declared}" is unknown: read as UTF-8`);
     name = 'utf-8';
   }
-  let out = decode(bytes, name);
-  // Bytes 0x80–0x9F are control characters in ISO-8859-1 but letters (’ € œ) in Windows-1252, which LIS often mean.
-  if (out.charset === 'iso-8859-1' && /[\x80-\x9f]/.test(out.text)) {
-    out = { text: iconv.decode(bytes, 'windows-1252'), charset: 'windows-1252', warning: `declared ${declared} but bytes 0x80–0x9F occur: read as Windows-1252` };
-  }
+  const out = decode(bytes, name);
   if (out.warning) warnings.push(out.warning);
   return { text: out.text, charset: out.charset, warnings };
 }

@@ -310,8 +310,9 @@ class SanteParser {
       case 'CE': case 'CWE': return this.coded(raw);
     }
     if (reps.length > 1) {
-      this.w.add(this.where(rec, 6), `${reps.length} repeated values in a ${type || 'untyped'} result; kept as text, one per line`);
-      return { kind: 'text', text: reps.map((r) => r.trim()).join('\n') };
+      // A single-valued type cannot repeat: the separator is nearly always an unescaped `^` (`> 10^5 UFC/ml`).
+      this.w.add(this.where(rec, 6), `repetition separator "${this.d.repetition}" in a ${type || 'untyped'} result; value kept as written`);
+      return { kind: 'text', text: reps.join(this.d.repetition).trim() };
     }
     return this.plain(rec, type, reps[0]!);
   }

@@ -35,16 +35,22 @@ const labWithoutDirector = resolveConfig(rawConfig(), join(repoRoot, 'labmss.jso
 /** Input fixtures the parsers must reject, with their reason. */
 const REJECTED: Record<string, RegExp> = {
   'hprim/sante-cut-short.hpr': /file cut short/,
+  'sweep/hs09-cut-short.hpr': /file cut short/,
+  'sweep/hs10-no-patient-name.hpr': /no patient identity/,
+  'sweep/hm06-no-family-name.hpm': /no patient identity/,
+  'sweep/hl07-cut-mid-segment.hl7': /truncated/,
+  'sweep/hl09-no-patient.hl7': /cannot be identified/,
 };
-/** Companion files read through an input (HPRIM FIC), not inputs themselves. */
-const COMPANIONS = new Set(['hprim/CR0042.PDF']);
+/** Companion files read through an input (HPRIM FIC) and fixture notes: not inputs themselves. */
+const COMPANIONS = new Set(['hprim/CR0042.PDF', 'sweep/README.md']);
 /** Folders of non-input fixtures (receipts, directories, mappings): files there that no parser knows are skipped. */
-const INPUT_DIRS = new Set(['hprim', 'hl7', 'cda', 'pdf']);
+const INPUT_DIRS = new Set(['hprim', 'hl7', 'cda', 'pdf', 'sweep']);
 
 /** Reports that cannot become a CR-BIO by design, keyed `file#index`, with the reason buildCda gives. */
 const NO_CDA: Record<string, RegExp> = {
   // HPRIM Médecin free text: nothing to code.
   'hprim/medecin-text-only-double-utf8.hpm#0': /CR-BIO needs at least one result/,
+  'sweep/hm04-text-only-cp1252.hpm#0': /CR-BIO needs at least one result/,
   // Charset fixtures: no date at all in the message, and none may be guessed.
   'hl7/latin1-8859-1.hl7#0': /CR-BIO needs a report date/,
   'hl7/latin9-8859-15.hl7#0': /CR-BIO needs a report date/,
