@@ -3,9 +3,7 @@ import v8 from 'node:v8';
 import { loadConfig } from '../config/load.js';
 import { createTransport } from '../mail/transports.js';
 import { pollReceipts } from '../mail/receipts/poller.js';
-import { Daemon } from '../daemon/daemon.js';
-import { createLogger } from '../daemon/logger.js';
-import { handleSignals } from '../daemon/shutdown.js';
+import type { Daemon } from '../daemon/daemon.js';
 import { config, globals, openState } from './context.js';
 
 export function register(program: Command): void {
@@ -17,6 +15,9 @@ export function register(program: Command): void {
       // heap. No hard heap cap, so a very large input still parses. (Not allowed in NODE_OPTIONS, hence here.)
       v8.setFlagsFromString('--optimize-for-size');
       const cfg = config(cmd);
+      // The daemon's own modules (chokidar, pino) load only for this command.
+      const [{ Daemon }, { createLogger }, { handleSignals }] = await Promise.all([
+        import('../daemon/daemon.js'), import('../daemon/logger.js'), import('../daemon/shutdown.js')]);
       // The lock first: with another labmss owning the state directory, nothing is touched (exit 2).
       const state = openState(cfg, 'watch');
       const logger = createLogger(cfg.log.level);

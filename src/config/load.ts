@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020 as Ajv2020Type, ValidateFunction } from 'ajv/dist/2020.js';
 import schema from './config.schema.json' with { type: 'json' };
 import type { LabmssConfig, ResolvedConfig, Secret } from './config.types.js';
 import { describeErrors } from '../model/validate.js';
@@ -15,6 +16,7 @@ export class ConfigError extends Error {
 
 let compiled: ValidateFunction<LabmssConfig> | undefined;
 function check(value: unknown): value is LabmssConfig {
+  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020Type };
   compiled ??= new Ajv2020({ allErrors: true, strict: true, useDefaults: true, allowUnionTypes: true }).compile<LabmssConfig>(schema);
   return compiled(value);
 }

@@ -1,10 +1,6 @@
 import type { LabReport } from '../model/labreport.types.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { LoincMapping } from '../loinc/mapping.js';
-import { renderPdf } from './pdf/render.js';
-import { buildCda } from './cda/build.js';
-import { carriedCda } from './cda/carried.js';
-import { buildXdm } from './xdm/build.js';
 
 /** Everything that identifies one version of one report's documents. */
 export interface DocumentIds {
@@ -38,6 +34,9 @@ export async function renderDocuments(
   ids: DocumentIds,
   opts: { lab: ResolvedConfig['lab']; stage2: boolean; mapping?: LoincMapping },
 ): Promise<RenderedDocuments> {
+  // The renderers (pdfkit, fonts, XML) load on first use: commands that render nothing start faster.
+  const [{ renderPdf }, { buildCda }, { carriedCda }, { buildXdm }] = await Promise.all([
+    import('./pdf/render.js'), import('./cda/build.js'), import('./cda/carried.js'), import('./xdm/build.js')]);
   const lab = opts.lab;
   const carried = carriedCda(report);
   const pdf = carried?.pdf ?? await renderPdf(report, {

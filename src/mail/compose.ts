@@ -1,4 +1,5 @@
-import MailComposer from 'nodemailer/lib/mail-composer';
+import { createRequire } from 'node:module';
+import type MailComposerType from 'nodemailer/lib/mail-composer';
 import type { LabReport } from '../model/labreport.types.js';
 import { displayDate, fileDate, patientDisplayName } from '../documents/names.js';
 
@@ -83,6 +84,8 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
   const attachments = [];
   if (input.xdm) attachments.push({ filename: 'IHE_XDM.ZIP', content: input.xdm.content, contentType: 'application/zip' });
   attachments.push({ filename: input.pdf.filename, content: input.pdf.content, contentType: 'application/pdf' });
+  // Loaded on first use: commands that never compose start faster.
+  const MailComposer = createRequire(import.meta.url)('nodemailer/lib/mail-composer') as typeof MailComposerType;
   const composer = new MailComposer({
     from: { name: input.from.name, address: input.from.address },
     to: input.to.name ? { name: input.to.name, address: input.to.address } : input.to.address,

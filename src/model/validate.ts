@@ -1,4 +1,5 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020 as Ajv2020Type, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import schema from './labreport.schema.json' with { type: 'json' };
 import type { LabReport } from './labreport.types.js';
 
@@ -7,6 +8,7 @@ export { schema as labReportSchema };
 // Compiled on first use: commands that never validate a report (help, status, log) start faster.
 let compiled: ValidateFunction<LabReport> | undefined;
 function check(value: unknown): value is LabReport {
+  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020Type };
   compiled ??= new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile<LabReport>(schema);
   return compiled(value);
 }

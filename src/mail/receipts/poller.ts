@@ -1,4 +1,5 @@
-import { ImapFlow } from 'imapflow';
+import { createRequire } from 'node:module';
+import type { ImapFlow } from 'imapflow';
 import { ConfigError, readSecret, type ResolvedConfig } from '../../config/load.js';
 import type { Imap } from '../../config/config.types.js';
 import type { Journal } from '../../queue/journal.js';
@@ -14,7 +15,11 @@ export interface PollResult {
 }
 
 /** An IMAP client for the lab's mailbox: TLS (STARTTLS or implicit) verified against the pinned CA, password login. */
+// Loaded on first use: commands that never read the mailbox start faster.
+const load = createRequire(import.meta.url);
+
 export function imapClient(imap: Imap): ImapFlow {
+  const { ImapFlow } = load('imapflow') as typeof import('imapflow');
   const pass = readSecret(imap.password, 'receipts.imap.password');
   if (pass === undefined) throw new ConfigError('receipts.imap.password: the lab mailbox password must come from { "env": … } or { "file": … }');
   const implicit = imap.implicitTls === true;

@@ -1,4 +1,5 @@
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type nodemailer from 'nodemailer';
 import type { ResolvedConfig } from '../../config/load.js';
 import { ConfigError } from '../../config/load.js';
 import type { Smtp } from '../../config/config.types.js';
@@ -36,7 +37,9 @@ export class SmtpTransport implements Transport {
 
   constructor(smtp: Smtp, tls?: PinnedTls) {
     this.name = `smtp ${smtp.host}:${smtp.port}`;
-    this.mailer = nodemailer.createTransport(smtpOptions(smtp, tls));
+    // Loaded on first use: commands that never send start faster.
+    const { createTransport } = createRequire(import.meta.url)('nodemailer') as typeof nodemailer;
+    this.mailer = createTransport(smtpOptions(smtp, tls));
     // A pooled connection that dies between messages emits 'error'; the next send reports it.
     this.mailer.on('error', () => {});
   }
