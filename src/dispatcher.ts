@@ -7,7 +7,7 @@ import { InputError, parseInput, type ParseWarning } from './inputs/index.js';
 import { Journal, type DeliveryRow, type ReportRow } from './queue/journal.js';
 import { claim, reportDir, ensureSpool, listExport, moveTo, quarantine, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
 import { expired, retryDelaySeconds } from './queue/backoff.js';
-import { SerialJob } from './queue/serial.js';
+import { breathe, SerialJob } from './queue/serial.js';
 import { documentIdFor, orderKey, setIdFor } from './documents/ids.js';
 import { renderDocuments, type RenderedDocuments } from './documents/render.js';
 import { composeMessage, pdfFileName } from './mail/compose.js';
@@ -79,6 +79,7 @@ export class Dispatcher {
     for (const c of candidates) {
       await this.claimAndProcess(c.path, summary, opts);
       afterFile?.();
+      await breathe();
     }
   }
 

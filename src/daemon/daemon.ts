@@ -6,7 +6,7 @@ import { listExport } from '../queue/spool.js';
 import type { Transport } from '../mail/transport.js';
 import type { Logger } from './logger.js';
 import { PathQueue } from './path-queue.js';
-import { SerialJob } from '../queue/serial.js';
+import { breathe, SerialJob } from '../queue/serial.js';
 import { watchExport, type ExportWatcher } from './watcher.js';
 
 export interface DaemonDeps {
@@ -143,6 +143,7 @@ export class Daemon {
         continue;
       }
       await this.processFile(path);
+      await breathe();
     }
   }
 

@@ -1,4 +1,12 @@
 /**
+ * Lets the event loop run I/O callbacks and timers. Rendering a file resolves its promises as microtasks
+ * only, so a loop over files that never yields starves the delivery pass beside it until the loop ends.
+ */
+export function breathe(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
  * Runs one async job at a time and coalesces requests: `kick()` while a run is under way asks for one
  * more run after it, never a second run beside it. The delivery pass goes through this, so two passes
  * never pick the same due delivery at once.
