@@ -100,10 +100,16 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
   return composer.compile().build();
 }
 
+/** French letters a plain accent strip would lose: Œ, Æ, ß spelled out; accents removed. */
+function asciiName(s: string): string {
+  const spelled: Record<string, string> = { Œ: 'OE', œ: 'oe', Æ: 'AE', æ: 'ae', ß: 'ss' };
+  return s.replace(/[ŒœÆæß]/g, (c) => spelled[c]!).normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+}
+
 /** R2 name of the PDF: `<date acte>_<type document>_<NOM>_<prénom>_<n° dossier>.pdf`. */
 export function pdfFileName(report: LabReport): string {
   const p = report.patient;
-  const part = (s: string | undefined) => (s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const part = (s: string | undefined) => asciiName(s ?? '').replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
   const date = fileDate(reportDate(report) ?? '');
   const pieces = [date, 'CR-BIO', part(p.familyName).toUpperCase(), part(p.givenNames?.[0] ?? p.usedGivenName), part(report.request.fillerId)];
   return `${pieces.filter(Boolean).join('_')}.pdf`;

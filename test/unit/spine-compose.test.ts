@@ -25,6 +25,13 @@ test('R2 PDF file name: date of the act, document type, NOM, prénom, dossier �
   assert.equal(pdfFileName(report), '20261120_CR-BIO_DUPONT-ELUARD_Helene_DOS1.pdf');
 });
 
+test('R2 PDF file name keeps Œ and Æ as OE and AE', () => {
+  const r = structuredClone(report);
+  r.patient.familyName = 'Lœuvre-Cœurderoy';
+  r.patient.givenNames = ['Lætitia'];
+  assert.equal(pdfFileName(r), '20261120_CR-BIO_LOEUVRE-COEURDEROY_Laetitia_DOS1.pdf');
+});
+
 test('stage 1 message: headers, French body, the PDF attached byte for byte', async () => {
   const parsed = await simpleParser(await composeMessage(base));
   assert.equal(parsed.messageId, '<labmss.D7.abc@lab.mssante.fr>');
