@@ -188,8 +188,13 @@ class MedecinParser {
     }
     while (text.length && text[text.length - 1]!.trim() === '') text.pop();
     const body = text.join('\n');
-    if (body.trim()) report.text = body;
-    else if (tex.some((t) => t.trim())) report.text = tex.join('\n').replace(/\s+$/, '');
+    if (body.trim()) {
+      report.text = body;
+      // TEX lines usually repeat the free text; one that says something the text does not is kept as a comment.
+      const said = body.replace(/\s+/g, ' ');
+      const extra = tex.map((x) => x.trim()).filter((x) => x && !said.includes(x.replace(/\s+/g, ' ')));
+      if (extra.length) report.comments = [...(report.comments ?? []), ...extra];
+    } else if (tex.some((t) => t.trim())) report.text = tex.join('\n').replace(/\s+$/, '');
     if (results.length) {
       report.chapters = [{ label: 'Résultats', batteries: [{ label: 'Résultats', results }] }];
       if (results.some((r) => r.status === 'preliminary')) report.status = 'partial';

@@ -215,7 +215,8 @@ const EXPECTED: Record<string, Expected[] | string> = {
     "PLQ|98|G/L|150 - 400|L",
     "GB|11.9|10^9/l|4 - 10|H"
    ],
-   "text": "Hématologie\nNFS réalisée sur sang EDTA"
+   "text": "Hématologie\nNFS réalisée sur sang EDTA",
+   "comments": ["Thrombopénie à contrôler <150 G/L"]
   }
  ],
  "hm04-text-only-cp1252.hpm": [
