@@ -237,6 +237,11 @@ export class Journal {
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 
+  /** Deliveries waiting for their first attempt. */
+  pendingCount(): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM deliveries WHERE state = 'pending'`).get() as { n: number }).n;
+  }
+
   deliveriesInStates(states: DeliveryState[]): DeliveryRow[] {
     return this.db.prepare(`SELECT * FROM deliveries WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY id`)
       .all(...states) as DeliveryRow[];
