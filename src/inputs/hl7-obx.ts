@@ -2,7 +2,7 @@ import type { Attachment, Flag, Result, Susceptibility, Value } from '../model/l
 import type { Coding, Hl7Reader } from './hl7-read.js';
 import type { Segment } from './hl7-tokens.js';
 import { InputError } from './types.js';
-import { copyRange, decimal, parseFlag, parseTimestamp, parseValue } from './values.js';
+import { copyRange, decimal, parseFlag, flagAsWritten, parseTimestamp, parseValue } from './values.js';
 
 /** What one OBX carries: a result, a document (CDA/PDF), or a CI-SIS metadata flag. */
 export type Observation =
@@ -62,12 +62,14 @@ export function readObx(obx: Segment, r: Hl7Reader): Observation {
   let interpretation: Susceptibility['interpretation'] | undefined;
   const flags = obx.reps(8);
   for (let i = 0; i < flags.length; i++) {
-    const f = r.get(obx, 8, 1, 1, i).trim().toUpperCase();
+    const raw = r.get(obx, 8, 1, 1, i).trim();
+    const f = raw.toUpperCase();
     if (!f) continue;
     if (INTERPRETATIONS.has(f)) interpretation ??= f as Susceptibility['interpretation'];
     const flag: Flag | undefined = parseFlag(f);
     if (flag) result.flag ??= flag;
-    else if (!INTERPRETATIONS.has(f)) r.warn(obx, 'OBX-8', `unknown abnormal flag "${f}" (ignored)`);
+    if (i === 0) { const written = flagAsWritten(raw, flag); if (written) result.flagText = written; }
+    if (!flag && !INTERPRETATIONS.has(f)) r.warn(obx, 'OBX-8', `unknown abnormal flag "${raw}": kept as written, not coded`);
   }
   if (!interpretation && result.value.kind !== 'numeric') {
     const v = result.value.kind === 'coded' ? result.value.code : result.value.kind === 'text' ? result.value.text : '';

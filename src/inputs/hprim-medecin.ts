@@ -3,7 +3,7 @@ import { preview } from './hprim-records.js';
 import { Warnings, decodeEntities, decodeHprim, resultStatus } from './hprim-text.js';
 import { LineReader } from './lines.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
-import { parseFlag, parseFrenchDate, parseValue, rangeFromBounds } from './values.js';
+import { parseFlag, flagAsWritten, parseFrenchDate, parseValue, rangeFromBounds } from './values.js';
 
 /**
  * HPRIM Médecin / "HPRIM texte" (Apicrypt): a 12-line header (13 when the address takes three lines),
@@ -223,7 +223,9 @@ class MedecinParser {
     if (range) result.range = range;
     const flag = parseFlag(get(8));
     if (flag) result.flag = flag;
-    else if (get(8).trim()) this.w.add({ line: l.line, field: 'RES field 9' }, `unknown flag ${preview(get(8))}; left out`);
+    const written = flagAsWritten(get(8), flag);
+    if (written) result.flagText = written;
+    if (!flag && written) this.w.add({ line: l.line, field: 'RES field 9' }, `unknown flag ${preview(get(8))}; kept as written, not coded`);
     const status = resultStatus(get(9));
     if (status) result.status = status;
     else if (get(9).trim()) this.w.add({ line: l.line, field: 'RES field 10' }, `unknown result status ${preview(get(9))}; left out`);

@@ -3,7 +3,7 @@ import { RecordReader, preview, unescapeHprim, type Delimiters, type HprimRecord
 import { sectionLabel } from './hprim-sections.js';
 import { Warnings, decodeHprim, resultStatus } from './hprim-text.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
-import { Memo, copyRange, parseFlag, parseRange, parseTimestamp, parseValue } from './values.js';
+import { Memo, copyRange, parseFlag, flagAsWritten, parseRange, parseTimestamp, parseValue } from './values.js';
 
 /**
  * HPRIM Santé 2.x (H/P/OBR/OBX/C/A/L) → one LabReport per patient and request. Field numbers in
@@ -287,7 +287,9 @@ class SanteParser {
     const flagText = flags.indexOf(this.d.repetition) < 0 ? flags : this.reps(flags)[0]!;
     const flag = parseFlag(flagText);
     if (flag) result.flag = flag;
-    else if (flagText.trim()) this.w.add(this.where(rec, 9), `unknown flag ${preview(flagText)}; left out`);
+    const written = flagAsWritten(flagText, flag);
+    if (written) result.flagText = written;
+    if (!flag && written) this.w.add(this.where(rec, 9), `unknown flag ${preview(flagText)}; kept as written, not coded`);
     const statusText = this.f(rec, 12);
     const status = resultStatus(statusText);
     if (status) result.status = status;

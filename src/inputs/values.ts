@@ -82,6 +82,12 @@ export function rangeFromBounds(low: string, high: string): Range | undefined {
 const FLAGS: ReadonlySet<string> = new Set(['N', 'L', 'H', 'LL', 'HH', '<', '>', 'A', 'AA', 'S', 'R', 'I', 'POS', 'NEG', 'U', 'D', 'B', 'W']);
 const FLAG_SYNONYMS: Record<string, Flag> = { '+': 'H', '-': 'L', '++': 'HH', '--': 'LL', '*': 'A', B: 'L', 'BAS': 'L', 'HAUT': 'H' };
 
+/** The flag as written, when the coded flag does not say it the same way (`*`, `+`, a lab's own letter). */
+export function flagAsWritten(text: string, flag: Flag | undefined): string | undefined {
+  const t = text.trim();
+  return t && t !== '""' && t.toUpperCase() !== flag ? t : undefined;
+}
+
 /** An abnormal flag (HL7 table 0078 and the usual French LIS spellings); undefined when empty or unknown. */
 export function parseFlag(text: string): Flag | undefined {
   const t = text.trim().toUpperCase();

@@ -309,6 +309,10 @@ export interface Result {
   range?: Range;
   second?: Quantity;
   flag?: Flag;
+  /**
+   * The abnormal flag exactly as the lab wrote it, when it differs from `flag` (e.g. `*`, `+`) or has no HL7 equivalent.
+   */
+  flagText?: string;
   status?: 'final' | 'preliminary' | 'corrected' | 'cancelled';
   observedAt?: DateTime;
   method?: string;

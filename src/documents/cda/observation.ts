@@ -75,7 +75,9 @@ export function buildObservation(input: ObservationInput, ids: IdCounter, ctx: C
   const range = converted && input.range
     ? { low: input.range.low && convertValue(input.range.low, conv), high: input.range.high && convertValue(input.range.high, conv) }
     : input.range;
-  const interp = interpretation(withPrevious ? result.flag : undefined);
+  const coded = interpretation(withPrevious ? result.flag : undefined);
+  // A flag with no HL7 code is still shown to the doctor as the lab wrote it.
+  const interp = withPrevious && !coded.node && result.flagText ? { text: result.flagText } : coded;
   const previous = withPrevious ? result.previous ?? [] : [];
   const comments = withPrevious ? result.comments ?? [] : [];
   const rangeText = displayRange(range, unit);

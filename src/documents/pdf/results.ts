@@ -41,7 +41,7 @@ function previousText(r: Result, tz: string): Para[] {
 
 /** One result: its line, the same result in its second unit just below, then its comments. */
 function resultRows(l: Layout, r: Result, columns: Column[], tz: string): void {
-  const abnormal = isAbnormal(r.flag);
+  const abnormal = isAbnormal(r.flag) || (r.flag === undefined && r.flagText !== undefined);
   const strong = abnormal ? ('bold' as const) : ('regular' as const);
   const status = resultStatusText(r.status);
   const label: Para[] = [
@@ -52,7 +52,7 @@ function resultRows(l: Layout, r: Result, columns: Column[], tz: string): void {
   const main: Para[][] = [
     label,
     [{ text: frValue(r.value), font: strong }],
-    [{ text: flagText(r.flag), font: 'bold' }],
+    [{ text: r.flagText ?? flagText(r.flag), font: 'bold' }],
     [{ text: r.unit ?? '' }],
     [{ text: frRange(r.range), size: 8.5 }],
     previousText(r, tz),
@@ -156,6 +156,6 @@ export function drawResults(l: Layout, report: LabReport, timezone: string): voi
 
 /** True when some value carries a flag that the legend explains. */
 export function hasFlags(report: LabReport): boolean {
-  const flagged = (rs: Result[] | undefined) => (rs ?? []).some((r) => flagText(r.flag) !== '');
+  const flagged = (rs: Result[] | undefined) => (rs ?? []).some((r) => (r.flagText ?? flagText(r.flag)) !== '');
   return report.chapters.some((c) => c.batteries.some((b) => flagged(b.results) || (b.isolates ?? []).some((i) => flagged(i.results))));
 }
