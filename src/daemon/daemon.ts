@@ -146,7 +146,7 @@ export class Daemon {
       await breathe();
       // In a burst, messages go out as files come in: intake waits while more than a few rounds of
       // messages are waiting, instead of rendering the whole burst before the first doctor gets anything.
-      if (this.ctx.dispatcher.journal.pendingCount() > 2 * this.ctx.config.watch.concurrency) await this.delivery.idle();
+      if (this.ctx.dispatcher.journal.pendingCount() > 16 * this.ctx.config.watch.concurrency) await this.delivery.idle();
     }
   }
 
