@@ -5,7 +5,7 @@ import type { LabReport } from './model/labreport.types.js';
 import { labReportProblems } from './model/validate.js';
 import { InputError, parseInput, type ParseWarning } from './inputs/index.js';
 import { Journal, type DeliveryRow, type ReportRow } from './queue/journal.js';
-import { claim, reportDir, ensureSpool, listExport, moveTo, quarantine, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
+import { claim, companionReader, reportDir, ensureSpool, listExport, moveTo, quarantine, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
 import { expired, retryDelaySeconds } from './queue/backoff.js';
 import { breathe, SerialJob } from './queue/serial.js';
 import { documentIdFor, orderKey, setIdFor } from './documents/ids.js';
@@ -158,10 +158,7 @@ export class Dispatcher {
       const parsed = parseInput(bytes, {
         file: name,
         hprimCharset: this.config.intake.hprimCharset,
-        companion: (n) => {
-          const p = join(companionDir, basename(n.replace(/\\/g, '/')));
-          return existsSync(p) ? readFileSync(p) : undefined;
-        },
+        companion: companionReader(companionDir),
       });
       ({ reports, warnings, format } = parsed);
       reports.forEach((r, i) => {

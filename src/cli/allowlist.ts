@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { allowlistPolicy, importAllowlist } from '../routing/allowlist-store.js';
 import { lastImport } from '../routing/imports-store.js';
-import { CliError, config, EXIT, openReadOnly, out } from './context.js';
-import { openForImport } from './reference.js';
+import { CliError, config, EXIT, openReadOnly, openUnlocked, out } from './context.js';
 
 export function register(program: Command): void {
   const allowlist = program.command('allowlist').description('the ANS list of MSSanté domains: nothing is sent outside it');
@@ -12,7 +11,7 @@ export function register(program: Command): void {
     .argument('<file>')
     .action((file: string, _opts, cmd: Command) => {
       const cfg = config(cmd);
-      const journal = openForImport(cfg, 'allowlist import');
+      const journal = openUnlocked(cfg, 'allowlist import');
       try {
         let result;
         try {

@@ -4,7 +4,7 @@ import { Journal, defaultActor } from '../queue/journal.js';
 import { acquireLock, LockBusy, type Lock } from '../queue/lock.js';
 import { InputError } from '../inputs/types.js';
 import { ensureSpool, spoolLayout } from '../queue/spool.js';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Exit codes, like the spine says: 0 all done, 1 something quarantined/held/failed, 2 usage or configuration. */
@@ -40,6 +40,16 @@ export function openState(cfg: ResolvedConfig, command: string): { journal: Jour
     throw err;
   }
   return { journal, lock, close() { journal.close(); lock.release(); } };
+}
+
+/**
+ * Opens the journal for writing without the state directory's lock, for work that only touches its own
+ * rows in short transactions (reference imports, a dry run's routing, a resend beside a running daemon):
+ * SQLite in WAL mode takes concurrent writers.
+ */
+export function openUnlocked(cfg: ResolvedConfig, command: string): Journal {
+  mkdirSync(cfg.paths.state, { recursive: true, mode: 0o700 });
+  return Journal.open(cfg.paths.state, { actor: defaultActor(`labmss ${command}`) });
 }
 
 /** Opens the journal read-only, without the lock: `status` and `log` answer while a daemon runs. */

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { classifyQuery, type DirectoryEntry } from '../routing/directory.js';
 import { importDirectory, lookupDirectory } from '../routing/directory-store.js';
 import { lastImport } from '../routing/imports-store.js';
-import { CliError, config, EXIT, openReadOnly, out } from './context.js';
-import { openForImport } from './reference.js';
+import { CliError, config, EXIT, openReadOnly, openUnlocked, out } from './context.js';
 
 function entryLine(e: DirectoryEntry): string {
   const who = [e.civility, e.givenName, e.familyName].filter(Boolean).join(' ');
@@ -23,7 +22,7 @@ export function register(program: Command): void {
     .argument('<file>')
     .action((file: string, _opts, cmd: Command) => {
       const cfg = config(cmd);
-      const journal = openForImport(cfg, 'directory import');
+      const journal = openUnlocked(cfg, 'directory import');
       try {
         let result;
         try {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { companionReader } from '../queue/spool.js';
 import { InputError, parseInput, type ParseResult } from '../inputs/index.js';
 import { formatWarning } from '../dispatcher.js';
 import { loadConfig } from '../config/load.js';
@@ -14,11 +14,10 @@ function hprimCharset(cmd: Command): string {
 
 /** Parses a file the way `run` does (same parsers), reading companion files from its folder. */
 export function parseFile(path: string, charset: string): ParseResult {
-  const dir = dirname(path);
   return parseInput(readFileSync(path), {
     file: basename(path),
     hprimCharset: charset,
-    companion: (n) => { const p = join(dir, basename(n.replace(/\\/g, '/'))); return existsSync(p) ? readFileSync(p) : undefined; },
+    companion: companionReader(dirname(path)),
   });
 }
 

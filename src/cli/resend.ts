@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { Dispatcher, emptySummary, exitCodeOf } from '../dispatcher.js';
 import { createTransport } from '../mail/transports.js';
-import { Journal, defaultActor, type DeliveryRow, type ReportRow } from '../queue/journal.js';
+import { Journal, type DeliveryRow, type ReportRow } from '../queue/journal.js';
 import { LockBusy } from '../queue/lock.js';
 import { allowlistPolicy } from '../routing/allowlist-store.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { withProgress } from '../ui/progress.js';
-import { CliError, config, globals, openState, out, parseRef } from './context.js';
+import { CliError, config, globals, openState, openUnlocked, out, parseRef } from './context.js';
 import { summaryLines } from './summary.js';
 
 const ADDRESS = /^[^@\s()]+@[^@\s]+\.[^@\s]+$/;
@@ -41,7 +41,7 @@ function openForResend(cfg: ResolvedConfig): { journal: Journal; close(): void; 
     return openState(cfg, 'resend');
   } catch (err) {
     if (!(err instanceof LockBusy) || !/\bwatch\b/.test(err.command)) throw err;
-    const journal = Journal.open(cfg.paths.state, { actor: defaultActor('labmss resend') });
+    const journal = openUnlocked(cfg, 'resend');
     return { journal, close: () => journal.close(), daemonPid: err.pid };
   }
 }

@@ -3,10 +3,8 @@ import { Dispatcher, emptySummary, exitCodeOf } from '../dispatcher.js';
 import { createTransport } from '../mail/transports.js';
 import { routeReport } from '../routing/resolve.js';
 import { routingContext } from '../routing/context.js';
-import { Journal } from '../queue/journal.js';
-import { mkdirSync } from 'node:fs';
 import { loadAddressBook } from '../routing/address-book.js';
-import { CliError, config, globals, openState, out } from './context.js';
+import { CliError, config, globals, openState, openUnlocked, out } from './context.js';
 import { summaryLines } from './summary.js';
 import { parseFile } from './parse.js';
 import { patientDisplayName } from '../documents/names.js';
@@ -23,8 +21,7 @@ export function register(program: Command): void {
       for (const a of opts.to ?? []) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a)) throw new CliError(`--to ${a}: not an email address`);
       if (opts.dryRun) {
         // Routed exactly as a real run would (directory, allow-list), reading the journal and writing nothing.
-        mkdirSync(cfg.paths.state, { recursive: true, mode: 0o700 });
-        const journal = Journal.open(cfg.paths.state);
+        const journal = openUnlocked(cfg, 'send --dry-run');
         let plan;
         try {
           const routing = routingContext(journal.db, cfg, loadAddressBook(cfg.addressBook));

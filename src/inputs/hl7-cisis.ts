@@ -8,11 +8,6 @@ import type { Segment } from './hl7-tokens.js';
  * and the MetaDMPMSS flags that ask for masking, destinations and receipts.
  */
 
-/** MSH-21 names the profile. */
-export function isCisisProfile(msh: Segment, r: Hl7Reader): boolean {
-  return msh.reps(21).some((rep) => rep.toUpperCase().includes('CISIS_CDA_HL7_V2')) || r.get(msh, 21).toUpperCase().includes('CISIS');
-}
-
 const META: Record<string, keyof Masking> = {
   MASQUE_PS: 'maskedFromProfessionals',
   INVISIBLE_PATIENT: 'invisibleToPatient',

@@ -1,11 +1,11 @@
 import type { Battery, Chapter, Isolate, LabReport, Masking, Patient, Practitioner, Result, Specimen } from '../model/labreport.types.js';
-import { applyMeta, isCisisProfile, recipientOf, senderFinessOf } from './hl7-cisis.js';
+import { applyMeta, recipientOf, senderFinessOf } from './hl7-cisis.js';
 import { decodeHl7 } from './hl7-charset.js';
 import { localOf, loincOf, readObx } from './hl7-obx.js';
 import { patientOf, practitionerOf, validatorOf } from './hl7-people.js';
 import { type Coding, Hl7Reader } from './hl7-read.js';
 import { chapterOf } from './hl7-sections.js';
-import { DEFAULT_DELIMITERS, type Delimiters, delimitersOf, Segment } from './hl7-tokens.js';
+import { DEFAULT_DELIMITERS, delimitersOf, Segment } from './hl7-tokens.js';
 import { LineReader } from './lines.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
 
@@ -129,7 +129,6 @@ interface BatteryState {
 class Hl7Parser {
   private reports: ReportState[] = [];
   private msh?: Segment;
-  private cisis = false;
   private patient?: { pid: Segment; value: Patient; comments: string[]; reports: Map<string, ReportState>; batteries: BatteryState[] };
   private order?: { control: string; group: string; placer: string; filler: string; provider?: Practitioner };
   private battery?: BatteryState;
@@ -198,7 +197,6 @@ class Hl7Parser {
     const cs = r.get(msh, 18).trim();
     if (this.firstCharset === undefined) this.firstCharset = cs;
     else if (cs !== this.firstCharset) r.warn(msh, 'MSH-18', `charset "${cs}" differs from the first message's "${this.firstCharset}": the file was read as ${this.charset}`);
-    this.cisis = isCisisProfile(msh, r);
   }
 
   private endMessage(): void {

@@ -25,9 +25,6 @@ export function labReportProblems(value: unknown): SchemaProblem[] {
   return describeErrors(compiled?.errors ?? []);
 }
 
-export function isLabReport(value: unknown): value is LabReport {
-  return check(value);
-}
 
 /** Turns ajv errors into one line each that says where and what was expected; oneOf noise is folded. */
 export function describeErrors(errors: ErrorObject[]): SchemaProblem[] {

@@ -1,7 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, writeSync, existsSync, chmodSync } from 'node:fs';
+import { closeSync, readFileSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, writeSync, existsSync, chmodSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 
 /**
  * The spool: files on disk next to the journal. Everything is written to a temporary name, fsynced and
@@ -113,10 +112,15 @@ export function quarantine(path: string, layout: SpoolLayout, originalName: stri
   return target;
 }
 
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+/**
+ * Reads the companion files an input names (HPRIM `FIC` results, e.g. `ACROBAT\CR.PDF`) from one folder:
+ * only the file name counts, so a reference cannot leave the folder. Undefined when the file is absent.
+ */
+export function companionReader(dir: string): (name: string) => Buffer | undefined {
+  return (name) => {
+    const path = join(dir, basename(name.replace(/\\/g, '/')));
+    return existsSync(path) ? readFileSync(path) : undefined;
+  };
 }
 
 export function sha256(data: Buffer | string): string {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { unzipSync } from 'fflate';
 import { resolveConfig } from '../../src/config/load.js';
@@ -13,6 +13,7 @@ import { renderDocuments, type DocumentIds, type RenderedDocuments } from '../..
 import { CDA_PATH } from '../../src/documents/xdm/build.js';
 import { InputError, parseInput } from '../../src/inputs/index.js';
 import type { LabReport } from '../../src/model/labreport.types.js';
+import { companionReader } from '../../src/queue/spool.js';
 import { CDA_CASES } from '../helpers/cda-fixtures.js';
 import { fixtures, repoRoot } from '../helpers/paths.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -77,7 +78,7 @@ for (const path of inputs) {
   try {
     reports = parseInput(readFileSync(path), {
       file: basename(path),
-      companion: (n) => { try { return readFileSync(join(path, '..', basename(n.replace(/\\/g, '/')))); } catch { return undefined; } },
+      companion: companionReader(dirname(path)),
     }).reports;
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
