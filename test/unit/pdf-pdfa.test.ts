@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import type { LabReport } from '../../src/model/labreport.types.js';
@@ -98,6 +99,18 @@ describe('renderPdf: determinism', () => {
     other.status = 'cancelled';
     await renderPdf(other, { ...ctx, timezone: 'America/New_York' });
     assert.ok(a.equals(await renderPdf(load(), ctx)));
+  });
+
+  it('gives the same bytes in a fresh process as in one that rendered other reports first', async () => {
+    // Shaping and glyph outlines are memoised per process (font-memo.ts): what came before must not show.
+    const mixed = load();
+    mixed.text = 'μ puis µ, ﬁn — ½';
+    for (const t of ['µ seul', 'fin μ', 'Ω ½']) await renderPdf({ ...load(), text: t }, ctx);
+    const warm = await renderPdf(mixed, ctx);
+    const script = `import { renderPdf } from ${JSON.stringify(new URL('../../src/documents/pdf/render.js', import.meta.url).href)};
+      const pdf = await renderPdf(${JSON.stringify(mixed)}, ${JSON.stringify(ctx)}); process.stdout.write(pdf.toString('base64'));`;
+    const fresh = execFileSync(process.execPath, ['--input-type=module', '-e', script], { maxBuffer: 64 * 1024 * 1024 }).toString();
+    assert.ok(warm.equals(Buffer.from(fresh, 'base64')));
   });
 
   it('gives a different file, and a different /ID, for a different report or context', async () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import PDFDocument from 'pdfkit';
+import { installFontMemos } from './font-memo.js';
 
 /**
  * A pdfkit document set up for PDF/A-1b and for byte-identical output:
@@ -43,6 +44,7 @@ function fonts(): Record<FontName, FontkitFont> {
     const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
     const load = (name: FontName) => fontkit.create(readFileSync(join(dir, FONT_FILES[name])));
     fontCache = { regular: load('regular'), bold: load('bold'), mono: load('mono') };
+    installFontMemos(fontCache.regular);
   }
   // fontkit keeps each glyph with the code points of its first use, which pdfkit writes into ToUnicode:
   // starting every document with an empty glyph cache keeps the bytes independent of earlier renders.
