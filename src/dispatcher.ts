@@ -9,7 +9,8 @@ import { claim, companionReader, reportDir, ensureSpool, listExport, moveTo, qua
 import { expired, retryDelaySeconds } from './queue/backoff.js';
 import { breathe, SerialJob } from './queue/serial.js';
 import { documentIdFor, orderKey, setIdFor } from './documents/ids.js';
-import { renderDocuments, type RenderedDocuments } from './documents/render.js';
+import type { RenderedDocuments } from './documents/render.js';
+import { inThread, type Renderer } from './documents/threads/pool.js';
 import { composeMessage, pdfFileName } from './mail/compose.js';
 import type { Transport } from './mail/transport.js';
 import { routeReport, type Recipient, type Unrouted } from './routing/resolve.js';
@@ -57,7 +58,13 @@ export class Dispatcher {
   private addressBook: AddressBook;
   private mapping?: LoincMapping;
 
-  constructor(readonly config: ResolvedConfig, readonly journal: Journal, readonly transport: Transport, private readonly clock: () => Date = () => new Date()) {
+  private readonly clock: () => Date;
+  private readonly renderer: Renderer;
+
+  /** `renderer`: where documents are drawn (default: this thread); its owner closes it. */
+  constructor(readonly config: ResolvedConfig, readonly journal: Journal, readonly transport: Transport, opts: { clock?: () => Date; renderer?: Renderer } = {}) {
+    this.clock = opts.clock ?? (() => new Date());
+    this.renderer = opts.renderer ?? inThread;
     this.layout = spoolLayout(config.paths.state);
     ensureSpool(this.layout);
     this.addressBook = loadAddressBook(config.addressBook);
@@ -182,7 +189,7 @@ export class Dispatcher {
         const ids = this.versionOf(report, `${hash}#${i}`, versions);
         const { recipients, unrouted } = routeReport(report, routing.ctx, opts.to);
         const needsCda = recipients.some((r) => this.stageFor(r.address) === 2);
-        const docs = await renderDocuments(report, ids, { lab: this.config.lab, stage2: needsCda, mapping: this.mapping });
+        const docs = await this.renderer.render(report, ids, { lab: this.config.lab, stage2: needsCda, mapping: this.mapping });
         prepared.push({ report, ids, docs, recipients, unrouted, stage: docs.stage2Problem ? 1 : this.config.stage });
       }
     } catch (err) {
@@ -269,7 +276,7 @@ export class Dispatcher {
     if (existsSync(join(dir, pdfFileName(report))) && (!stage2 || existsSync(join(dir, 'IHE_XDM.ZIP')))) return;
     const ids = { setId: row.set_id, version: row.version, documentId: row.document_id,
       replaces: row.version > 1 ? documentIdFor(row.set_id, row.version - 1) : undefined };
-    this.writeDocuments(row.set_id, row.version, report, await renderDocuments(report, ids, { lab: this.config.lab, stage2, mapping: this.mapping }));
+    this.writeDocuments(row.set_id, row.version, report, await this.renderer.render(report, ids, { lab: this.config.lab, stage2, mapping: this.mapping }));
   }
 
   private writeDocuments(setId: string, version: number, report: LabReport, docs: RenderedDocuments): void {
