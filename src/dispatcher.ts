@@ -311,8 +311,9 @@ export class Dispatcher {
   }
 
   /** Composes the .eml once (kept as proof, resent byte for byte after a crash) and hands it to the transport. */
-  async deliverOne(d: DeliveryRow, summary: PassSummary): Promise<'ok' | 'later' | 'stop'> {
-    let row = d;
+  async deliverOne(row: DeliveryRow, summary: PassSummary): Promise<'ok' | 'later' | 'stop'> {
+    let eml: Pick<DeliveryRow, 'eml_path' | 'eml_sha256' | 'eml_size'> | undefined;
+    let raw: Buffer | undefined;
     if (!row.eml_path || !existsSync(row.eml_path)) {
       const composed = await this.compose(row);
       const maxBytes = maxBytesFor(row.role, this.config.message.maxBytes);
@@ -324,16 +325,16 @@ export class Dispatcher {
       }
       const emlPath = join(this.layout.mail, `D${row.id}.eml`);
       writeAtomic(emlPath, composed);
-      this.journal.db.prepare('UPDATE deliveries SET eml_path = ?, eml_sha256 = ?, eml_size = ? WHERE id = ?')
-        .run(emlPath, sha256(composed), composed.length, row.id);
-      row = this.journal.delivery(row.id)!;
+      // Recorded with the move to `sending` (one commit): a crash before it composes the message again.
+      eml = { eml_path: emlPath, eml_sha256: sha256(composed), eml_size: composed.length };
+      raw = composed;
     }
     const now = this.clock().toISOString();
     if (!this.journal.transition(row.id, ['pending', 'deferred', 'sending'], 'sending',
-      { attempts: row.attempts + 1, first_attempt_at: row.first_attempt_at ?? now }, `attempt ${row.attempts + 1} via ${this.transport.name}`)) {
+      { ...eml, attempts: row.attempts + 1, first_attempt_at: row.first_attempt_at ?? now }, `attempt ${row.attempts + 1} via ${this.transport.name}`)) {
       return 'later';
     }
-    const raw = readFileSync(row.eml_path!);
+    raw ??= readFileSync(row.eml_path!);
     const outcome = await this.transport.send({ deliveryId: `D${row.id}`, messageId: row.message_id, from: this.config.lab.mailbox, to: row.recipient, raw });
     if (outcome.ok) {
       this.journal.transition(row.id, 'sending', 'accepted', { accepted_at: this.clock().toISOString(), last_reply: outcome.response, queue_id: outcome.queueId ?? null, reason: null, next_attempt_at: null }, outcome.response);

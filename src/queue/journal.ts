@@ -97,6 +97,7 @@ export class Journal {
     }
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
+    reusePreparedStatements(db);
     return new Journal(db, opts.actor ?? defaultActor(), opts.clock ?? (() => new Date()));
   }
 
@@ -261,4 +262,19 @@ export class Journal {
     const rows = this.db.prepare(sql).all(...args) as EventRow[];
     return filter.limit ? rows.reverse() : rows;
   }
+}
+
+/**
+ * Compiles each SQL text once per connection: the journal runs the same few statements for every file
+ * and delivery, and compiling them each time was a visible share of the main thread under load.
+ * (No statement here is iterated, so sharing one is safe.)
+ */
+function reusePreparedStatements(db: Database.Database): void {
+  const compiled = new Map<string, Database.Statement>();
+  const compile = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    let statement = compiled.get(sql);
+    if (!statement) compiled.set(sql, (statement = compile(sql)));
+    return statement;
+  }) as typeof db.prepare;
 }
