@@ -134,7 +134,7 @@ export class Dispatcher {
   /** Copies a file given on the command line into the spool (the original stays where it is) and processes it. */
   async submit(path: string, summary: PassSummary, opts: ProcessOptions): Promise<void> {
     const target = join(this.layout.incoming, `${this.stamp()}-${basename(path)}`);
-    writeAtomic(target, readFileSync(path));
+    await writeAtomic(target, readFileSync(path));
     summary.claimed++;
     await this.processSpooled(target, basename(path), summary, opts, dirname(path));
   }
@@ -175,7 +175,7 @@ export class Dispatcher {
       if (reports.length === 0) throw new InputError({ file: name }, 'no report in the file');
     } catch (err) {
       const reason = err instanceof InputError ? err.message : `${name}: cannot be read: ${(err as Error).message}`;
-      this.quarantineFile(fileId, path, name, reason, summary);
+      await this.quarantineFile(fileId, path, name, reason, summary);
       return;
     }
 
@@ -193,11 +193,14 @@ export class Dispatcher {
         prepared.push({ report, ids, docs, recipients, unrouted, stage: docs.stage2Problem ? 1 : this.config.stage });
       }
     } catch (err) {
-      this.quarantineFile(fileId, path, name, `${name}: cannot render a document: ${(err as Error).message}`, summary);
+      await this.quarantineFile(fileId, path, name, `${name}: cannot render a document: ${(err as Error).message}`, summary);
       return;
     }
 
-    for (const p of prepared) this.writeDocuments(p.ids.setId, p.ids.version, p.report, p.docs!);
+    for (const p of prepared) await this.writeDocuments(p.ids.setId, p.ids.version, p.report, p.docs!);
+    // The paper route, unless the input forbids showing the report to professionals.
+    const printed = prepared.filter((p) => p.recipients.length === 0 && this.config.paths.print && !p.report.masking?.maskedFromProfessionals);
+    for (const p of printed) await writeAtomic(join(this.config.paths.print!, pdfFileName(p.report)), p.docs!.pdf);
 
     this.journal.tx(() => {
       for (const [i, p] of prepared.entries()) {
@@ -225,11 +228,7 @@ export class Dispatcher {
           });
           summary.held.push({ delivery: id, recipient: u.who, reason: u.reason });
         }
-        // The paper route, unless the input forbids showing the report to professionals.
-        if (p.recipients.length === 0 && this.config.paths.print && !p.report.masking?.maskedFromProfessionals) {
-          writeAtomic(join(this.config.paths.print, pdfFileName(p.report)), p.docs!.pdf);
-          this.journal.event('printed', { report: reportId }, `no MSSanté recipient: PDF written to the print folder`);
-        }
+        if (printed.includes(p)) this.journal.event('printed', { report: reportId }, `no MSSanté recipient: PDF written to the print folder`);
       }
       this.journal.finishFile(fileId, 'done', { format, warnings }, `${format}: ${reports.length} report(s)${warnings.length ? `, ${warnings.length} warning(s)` : ''}`);
       for (const w of warnings) this.journal.event('warning', { file: fileId }, formatWarning(w));
@@ -238,8 +237,8 @@ export class Dispatcher {
     moveTo(path, this.layout.done, name);
   }
 
-  private quarantineFile(fileId: number, path: string, name: string, reason: string, summary: PassSummary): void {
-    const target = quarantine(path, this.layout, name, reason);
+  private async quarantineFile(fileId: number, path: string, name: string, reason: string, summary: PassSummary): Promise<void> {
+    const target = await quarantine(path, this.layout, name, reason);
     this.journal.tx(() => this.journal.finishFile(fileId, 'quarantined', { error: reason, spoolPath: target }, reason));
     summary.quarantined.push({ file: name, reason });
   }
@@ -276,14 +275,14 @@ export class Dispatcher {
     if (existsSync(join(dir, pdfFileName(report))) && (!stage2 || existsSync(join(dir, 'IHE_XDM.ZIP')))) return;
     const ids = { setId: row.set_id, version: row.version, documentId: row.document_id,
       replaces: row.version > 1 ? documentIdFor(row.set_id, row.version - 1) : undefined };
-    this.writeDocuments(row.set_id, row.version, report, await this.renderer.render(report, ids, { lab: this.config.lab, stage2, mapping: this.mapping }));
+    await this.writeDocuments(row.set_id, row.version, report, await this.renderer.render(report, ids, { lab: this.config.lab, stage2, mapping: this.mapping }));
   }
 
-  private writeDocuments(setId: string, version: number, report: LabReport, docs: RenderedDocuments): void {
+  private async writeDocuments(setId: string, version: number, report: LabReport, docs: RenderedDocuments): Promise<void> {
     const dir = this.reportDir(setId, version);
-    writeAtomic(join(dir, pdfFileName(report)), docs.pdf);
-    if (docs.cda) writeAtomic(join(dir, 'CDA.XML'), docs.cda);
-    if (docs.xdm) writeAtomic(join(dir, 'IHE_XDM.ZIP'), docs.xdm);
+    await writeAtomic(join(dir, pdfFileName(report)), docs.pdf);
+    if (docs.cda) await writeAtomic(join(dir, 'CDA.XML'), docs.cda);
+    if (docs.xdm) await writeAtomic(join(dir, 'IHE_XDM.ZIP'), docs.xdm);
   }
 
   messageId(deliveryId: number): string {
@@ -324,7 +323,7 @@ export class Dispatcher {
         return 'later';
       }
       const emlPath = join(this.layout.mail, `D${row.id}.eml`);
-      writeAtomic(emlPath, composed);
+      await writeAtomic(emlPath, composed);
       // Recorded with the move to `sending` (one commit): a crash before it composes the message again.
       eml = { eml_path: emlPath, eml_sha256: sha256(composed), eml_size: composed.length };
       raw = composed;

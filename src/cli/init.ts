@@ -29,14 +29,14 @@ export function register(program: Command): void {
   program.command('init')
     .description('write a starting labmss.json, its JSON Schema, an address book and the folders')
     .argument('[dir]', 'where', '.')
-    .action((dir: string, _opts, cmd: Command) => {
+    .action(async (dir: string, _opts, cmd: Command) => {
       const root = resolve(dir);
       const file = join(root, 'labmss.json');
       if (existsSync(file)) throw new CliError(`${file} already exists: edit it, or choose another folder`);
       for (const d of ['export', 'state', 'print']) mkdirSync(join(root, d), { recursive: true, mode: 0o700 });
-      writeAtomic(join(root, 'labmss.schema.json'), `${JSON.stringify(configSchema, null, 2)}\n`);
-      writeAtomic(join(root, 'address-book.csv'), 'code,rpps,adeli,address,name\n');
-      writeAtomic(file, `${JSON.stringify(startingConfig(), null, 2)}\n`);
+      await writeAtomic(join(root, 'labmss.schema.json'), `${JSON.stringify(configSchema, null, 2)}\n`);
+      await writeAtomic(join(root, 'address-book.csv'), 'code,rpps,adeli,address,name\n');
+      await writeAtomic(file, `${JSON.stringify(startingConfig(), null, 2)}\n`);
       out(cmd, { config: file }, () => [
         `wrote ${file}`,
         'next: set lab.name, lab.finess, lab.mailbox and message.nil, fill address-book.csv,',

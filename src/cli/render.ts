@@ -37,7 +37,7 @@ export function register(program: Command): void {
           ];
           for (const [dir, name, data] of outputs) {
             if (!dir || data === undefined) continue;
-            writeAtomic(join(dir, name), data);
+            await writeAtomic(join(dir, name), data);
             written.push(join(dir, name));
           }
         }

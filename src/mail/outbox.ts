@@ -13,7 +13,7 @@ export class OutboxTransport implements Transport {
   async send(message: OutgoingMessage): Promise<SendOutcome> {
     const file = join(this.dir, `${message.deliveryId}.eml`);
     try {
-      writeAtomic(file, message.raw);
+      await writeAtomic(file, message.raw);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? '';
       return { ok: false, permanent: code === 'EACCES' || code === 'EROFS', response: `outbox ${file}: ${(err as Error).message}` };

@@ -1,6 +1,7 @@
-import { closeSync, readFileSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, writeSync, existsSync, chmodSync } from 'node:fs';
+import { closeSync, readFileSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, existsSync, chmodSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { mkdir, open, rename } from 'node:fs/promises';
 
 /**
  * The spool: files on disk next to the journal. Everything is written to a temporary name, fsynced and
@@ -51,22 +52,27 @@ function fsyncDir(dir: string): void {
   } catch { /* some filesystems refuse fsync on directories; the rename is still atomic */ }
 }
 
-/** Writes bytes to `path` atomically (temp name in the same folder, fsync, rename, fsync folder), mode 0600. */
-export function writeAtomic(path: string, data: Buffer | string): void {
+let writes = 0;
+
+/**
+ * Writes bytes to `path` atomically (temp name in the same folder, fsync, rename, fsync folder), mode 0600.
+ * Asynchronous: the disk waits happen off the main thread, so messages keep going out while a file syncs.
+ */
+export async function writeAtomic(path: string, data: Buffer | string): Promise<void> {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w', 0o600);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${++writes}.tmp`);
+  const file = await open(tmp, 'w', 0o600);
   try {
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
+    await file.writeFile(data);
+    await file.sync();
   } finally {
-    closeSync(fd);
+    await file.close();
   }
-  renameSync(tmp, path);
-  fsyncDir(dir);
+  await rename(tmp, path);
+  const folder = await open(dir, 'r');
+  // Some filesystems refuse fsync on directories; the rename is still atomic.
+  try { await folder.sync(); } catch { /* see above */ } finally { await folder.close(); }
 }
 
 /** A name in `dir` that does not exist yet: `name`, else `name.1`, `name.2`… (never overwrite evidence). */
@@ -106,9 +112,9 @@ export function moveTo(path: string, dir: string, name = basename(path)): string
 }
 
 /** Quarantines a spooled input: the original bytes untouched, plus NAME.error.txt with the reason. */
-export function quarantine(path: string, layout: SpoolLayout, originalName: string, reason: string): string {
+export async function quarantine(path: string, layout: SpoolLayout, originalName: string, reason: string): Promise<string> {
   const target = moveTo(path, layout.quarantine, originalName);
-  writeAtomic(`${target}.error.txt`, `${reason}\n`);
+  await writeAtomic(`${target}.error.txt`, `${reason}\n`);
   return target;
 }
 

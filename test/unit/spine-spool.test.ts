@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { claim, ensureSpool, listExport, quarantine, spoolLayout, writeAtomic, globMatcher } from '../../src/queue/spool.js';
 import { tmpDir } from '../helpers/tmp.js';
 
-test('writeAtomic leaves the complete file, mode 0600, and no temporary name', () => {
+test('writeAtomic leaves the complete file, mode 0600, and no temporary name', async () => {
   const dir = tmpDir();
-  writeAtomic(join(dir, 'a', 'x.eml'), 'hello');
+  await writeAtomic(join(dir, 'a', 'x.eml'), 'hello');
   assert.equal(readFileSync(join(dir, 'a', 'x.eml'), 'utf8'), 'hello');
   assert.equal(statSync(join(dir, 'a', 'x.eml')).mode & 0o777, 0o600);
   assert.deepEqual(readdirSync(join(dir, 'a')), ['x.eml']);
@@ -27,18 +27,18 @@ test('claiming is a rename: the file is in the export folder or in the spool, ne
   assert.equal(claim(src, layout, '20261120T000000Z'), undefined);
 });
 
-test('quarantine keeps the original bytes and writes NAME.error.txt', () => {
+test('quarantine keeps the original bytes and writes NAME.error.txt', async () => {
   const dir = tmpDir();
   const layout = spoolLayout(dir);
   ensureSpool(layout);
   const p = join(layout.incoming, 'x');
   writeFileSync(p, Buffer.from([0xff, 0x00, 0x41]));
-  const q = quarantine(p, layout, 'bad.hpr', 'bad.hpr:3 OBX 10.6: cut short');
+  const q = await quarantine(p, layout, 'bad.hpr', 'bad.hpr:3 OBX 10.6: cut short');
   assert.deepEqual(readFileSync(q), Buffer.from([0xff, 0x00, 0x41]));
   assert.match(readFileSync(`${q}.error.txt`, 'utf8'), /bad\.hpr:3 OBX 10\.6/);
   // A second file of the same name never overwrites the first.
   writeFileSync(p, 'again');
-  const q2 = quarantine(p, layout, 'bad.hpr', 'again');
+  const q2 = await quarantine(p, layout, 'bad.hpr', 'again');
   assert.notEqual(q2, q);
   assert.deepEqual(readFileSync(q), Buffer.from([0xff, 0x00, 0x41]));
 });
