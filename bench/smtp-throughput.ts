@@ -1,9 +1,12 @@
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { Dispatcher, emptySummary } from '../src/dispatcher.js';
+import { rendererFor } from '../src/documents/threads/pool.js';
 import { SmtpTransport } from '../src/mail/smtp/transport.js';
-import { repoRoot } from '../test/helpers/paths.js';
+import { repoRoot, sharedDir } from '../test/helpers/paths.js';
 import { createTestPki } from '../test/helpers/test-pki.js';
 import { startSmtpServer } from '../test/helpers/smtp-server.js';
 import { tempState } from '../test/helpers/deliveries.js';
@@ -11,6 +14,9 @@ import { allowTestDomain } from '../test/helpers/lab.js';
 
 const REPORTS = Number(process.env.BENCH_SMTP_REPORTS ?? 100);
 const POOL = 4;
+const WORKERS = Number(process.env.BENCH_RENDER_WORKERS ?? 1);
+/** `mss-box` or `in-process` to measure one side only. */
+const ONLY = process.env.BENCH_SMTP_ONLY;
 
 /** N copies of the example JSON report, each its own patient and order, all prescribed by dr.martin. */
 function fillExport(dir: string): void {
@@ -24,65 +30,98 @@ function fillExport(dir: string): void {
   }
 }
 
+interface Endpoint { host: string; port: number; servername: string; ca: string; cert: string; key: string }
+
 /**
- * Throughput of labmss from export files to `250 queued` (parse, render, compose, send through the pooled
- * SMTP transport) against an in-process TLS server with client certificates, and of bare nodemailer
- * sending the same prebuilt messages over the same pool size. Target: labmss ≥ 0.8 × bare.
+ * labmss from export files to `250 queued` (one `run` pass: parse, render, journal, compose, send through
+ * the pooled SMTP transport), then bare nodemailer sending the same messages, prebuilt, over the same pool.
  */
-export async function benchSmtp(): Promise<object> {
+async function measure(smtp: Endpoint) {
+  const { dir, config, journal } = tempState({
+    stage: 1, intake: { settleSeconds: 0 }, render: { workers: WORKERS }, addressBook: join(repoRoot, 'examples', 'address-book.csv'),
+    transport: { type: 'smtp', smtp: { ...smtp, pool: POOL } },
+  });
+  allowTestDomain(config, dir);
+  mkdirSync(config.paths.export, { recursive: true });
+  fillExport(config.paths.export);
+  const transport = new SmtpTransport({ ...smtp, pool: POOL });
+  const renderer = rendererFor(config.render.workers);
+  const dispatcher = new Dispatcher(config, journal, transport, { renderer });
+  const summary = emptySummary();
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await dispatcher.pass(summary, POOL);
+  const labmssS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  await Promise.all([transport.close(), renderer.close()]);
+  if (summary.sent !== REPORTS) throw new Error(`labmss sent ${summary.sent} of ${REPORTS}: ${JSON.stringify(summary).slice(0, 400)}`);
+
+  const mailDir = join(config.paths.state, 'mail');
+  const emls = readdirSync(mailDir).filter((n) => n.endsWith('.eml')).map((n) => readFileSync(join(mailDir, n)));
+  const bare = nodemailer.createTransport({
+    pool: true, maxConnections: POOL, maxMessages: Infinity, host: smtp.host, port: smtp.port, secure: false, requireTLS: true,
+    tls: { ca: readFileSync(smtp.ca), cert: readFileSync(smtp.cert), key: readFileSync(smtp.key), servername: smtp.servername, minVersion: 'TLSv1.2' },
+  });
+  const t1 = process.hrtime.bigint();
+  await Promise.all(emls.map((raw, i) => bare.sendMail({ envelope: { from: config.lab.mailbox, to: ['dr.martin@mss.test'] }, raw, dsn: { id: `B${i}`, notify: ['success', 'failure', 'delay'], return: 'headers' } })));
+  const bareS = Number(process.hrtime.bigint() - t1) / 1e9;
+  bare.close();
+  journal.close();
+  const labmssPerS = REPORTS / labmssS;
+  const barePerS = emls.length / bareS;
+  return {
+    labmssReportsPerS: +labmssPerS.toFixed(1),
+    labmssCpuMsPerReport: +((cpu.user + cpu.system) / 1000 / REPORTS).toFixed(1),
+    bareNodemailerPerS: +barePerS.toFixed(1),
+    ratio: +(labmssPerS / barePerS).toFixed(2),
+  };
+}
+
+/** The real operator double (Postfix + Dovecot), when ../shared and root are there. */
+async function againstMssBox(): Promise<object> {
+  const start = join(sharedDir, 'mss-box', 'start');
+  if (!existsSync(start)) return { skipped: `no ${start}` };
+  if (process.getuid?.() !== 0) return { skipped: 'mss-box needs root' };
+  const boxDir = mkdtempSync(join(tmpdir(), 'labmss-bench-box-'));
+  const ports = { MSSBOX_SMTP_PORT: '21587', MSSBOX_SMTPS_PORT: '21465', MSSBOX_SUBMIT_PORT: '21588', MSSBOX_IMAP_PORT: '21143', MSSBOX_IMAPS_PORT: '21993' };
+  execFileSync(start, [boxDir], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...ports } });
+  try {
+    const box = JSON.parse(readFileSync(join(boxDir, 'mssbox.json'), 'utf8'));
+    const app = box.apps['labo-test@mss.test'];
+    return await measure({ host: '127.0.0.1', port: box.ports.smtpStarttlsCert, servername: 'mss.test', ca: box.ca, cert: app.cert, key: app.key });
+  } finally {
+    spawnSync(join(sharedDir, 'mss-box', 'stop'), [boxDir, '--clean'], { stdio: 'ignore' });
+  }
+}
+
+/** An in-process TLS smtp-server with client certificates (it shares this process's thread with labmss). */
+async function againstInProcessServer(): Promise<object> {
   const pki = createTestPki();
   const server = await startSmtpServer(pki);
-  const smtp = { host: '127.0.0.1', port: server.port, servername: 'localhost', ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey, pool: POOL };
   try {
-    const { dir, config, journal } = tempState({
-      stage: 1, intake: { settleSeconds: 0 }, addressBook: join(repoRoot, 'examples', 'address-book.csv'),
-      transport: { type: 'smtp', smtp },
-    });
-    allowTestDomain(config, dir);
-    mkdirSync(config.paths.export, { recursive: true });
-    fillExport(config.paths.export);
-
-    const transport = new SmtpTransport(smtp);
-    const dispatcher = new Dispatcher(config, journal, transport);
-    const summary = emptySummary();
-    const t0 = process.hrtime.bigint();
-    await dispatcher.pass(summary, POOL);
-    const labmssS = Number(process.hrtime.bigint() - t0) / 1e9;
-    await transport.close();
-    if (summary.sent !== REPORTS) throw new Error(`labmss sent ${summary.sent} of ${REPORTS}: ${JSON.stringify(summary).slice(0, 400)}`);
-
-    // The same messages, prebuilt, through bare nodemailer with the same pool.
-    const mailDir = join(config.paths.state, 'mail');
-    const emls = readdirSync(mailDir).filter((n) => n.endsWith('.eml')).map((n) => readFileSync(join(mailDir, n)));
-    const bare = nodemailer.createTransport({
-      pool: true, maxConnections: POOL, maxMessages: Infinity, host: smtp.host, port: smtp.port, secure: false, requireTLS: true,
-      tls: { ca: readFileSync(pki.caCert), cert: readFileSync(pki.clientCert), key: readFileSync(pki.clientKey), servername: 'localhost', minVersion: 'TLSv1.2' },
-    });
-    const t1 = process.hrtime.bigint();
-    await Promise.all(emls.map((raw, i) => bare.sendMail({ envelope: { from: 'labo-test@mss.test', to: ['dr.martin@mss.test'] }, raw, dsn: { id: `B${i}`, notify: ['success', 'failure', 'delay'], return: 'headers' } })));
-    const bareS = Number(process.hrtime.bigint() - t1) / 1e9;
-    bare.close();
-    journal.close();
-
-    const labmssPerS = REPORTS / labmssS;
-    const barePerS = emls.length / bareS;
-    const result = {
-      name: 'smtp-throughput',
-      reports: REPORTS,
-      pool: POOL,
-      labmssReportsPerS: +labmssPerS.toFixed(1),
-      labmssSeconds: +labmssS.toFixed(2),
-      bareNodemailerPerS: +barePerS.toFixed(1),
-      ratio: +(labmssPerS / barePerS).toFixed(2),
-      target: 0.8,
-      state: dir,
-    };
-    console.log(`smtp: labmss ${result.labmssReportsPerS} reports/s (${result.labmssSeconds} s, rendering overlapped with sending), bare nodemailer ${result.bareNodemailerPerS} msg/s, ratio ${result.ratio} (target ≥ 0.8)`);
-    return result;
+    return await measure({ host: '127.0.0.1', port: server.port, servername: 'localhost', ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey });
   } finally {
     await server.close();
     pki.cleanup();
   }
+}
+
+/**
+ * Throughput of labmss from export files to `250 queued` against the same rate of bare nodemailer
+ * sending the prebuilt messages over the same pool. Target: labmss ≥ 0.8 × bare.
+ */
+export async function benchSmtp(): Promise<object> {
+  const result = {
+    name: 'smtp-throughput', reports: REPORTS, pool: POOL, renderWorkers: WORKERS, target: 0.8,
+    mssBox: ONLY === 'in-process' ? { skipped: 'BENCH_SMTP_ONLY' } : await againstMssBox(),
+    inProcess: ONLY === 'mss-box' ? { skipped: 'BENCH_SMTP_ONLY' } : await againstInProcessServer(),
+  };
+  for (const [where, r] of [['mss-box', result.mssBox], ['in-process server', result.inProcess]] as const) {
+    const m = r as Record<string, number>;
+    console.log(m.ratio === undefined ? `smtp (${where}): ${JSON.stringify(r)}`
+      : `smtp (${where}): labmss ${m.labmssReportsPerS} reports/s (${m.labmssCpuMsPerReport} ms CPU each), bare nodemailer ${m.bareNodemailerPerS} msg/s, ratio ${m.ratio} (target ≥ 0.8)`);
+  }
+  return result;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchSmtp();
