@@ -329,14 +329,15 @@ export class Dispatcher {
       raw = composed;
     }
     const now = this.clock().toISOString();
-    if (!this.journal.transition(row.id, ['pending', 'deferred', 'sending'], 'sending',
-      { ...eml, attempts: row.attempts + 1, first_attempt_at: row.first_attempt_at ?? now }, `attempt ${row.attempts + 1} via ${this.transport.name}`)) {
+    // Relaxed commits around the hand-over: lost to a power cut, the message is sent again with its Message-ID.
+    if (!this.journal.relaxed(() => this.journal.transition(row.id, ['pending', 'deferred', 'sending'], 'sending',
+      { ...eml, attempts: row.attempts + 1, first_attempt_at: row.first_attempt_at ?? now }, `attempt ${row.attempts + 1} via ${this.transport.name}`))) {
       return 'later';
     }
     raw ??= readFileSync(row.eml_path!);
     const outcome = await this.transport.send({ deliveryId: `D${row.id}`, messageId: row.message_id, from: this.config.lab.mailbox, to: row.recipient, raw });
     if (outcome.ok) {
-      this.journal.transition(row.id, 'sending', 'accepted', { accepted_at: this.clock().toISOString(), last_reply: outcome.response, queue_id: outcome.queueId ?? null, reason: null, next_attempt_at: null }, outcome.response);
+      this.journal.relaxed(() => this.journal.transition(row.id, 'sending', 'accepted', { accepted_at: this.clock().toISOString(), last_reply: outcome.response, queue_id: outcome.queueId ?? null, reason: null, next_attempt_at: null }, outcome.response));
       summary.sent++;
       return 'ok';
     }

@@ -120,6 +120,18 @@ export class Journal {
 
   tx<T>(fn: () => T): T { return this.db.transaction(fn)(); }
 
+  /**
+   * Runs `fn` with commits that are atomic and survive a crash of labmss, but may be lost to a power cut
+   * (WAL with synchronous NORMAL: no fsync of their own). For steps whose loss only means doing them
+   * again: recording a claim whose file is still in incoming/, an attempt, an accepted message (resent
+   * then with the same Message-ID). The next full commit makes them durable too, the WAL being in order.
+   * Outside any transaction only.
+   */
+  relaxed<T>(fn: () => T): T {
+    this.db.pragma('synchronous = NORMAL');
+    try { return fn(); } finally { this.db.pragma('synchronous = FULL'); }
+  }
+
   event(kind: string, refs: EventRefs, detail?: string, states?: { from?: string | null; to?: string | null }): void {
     this.db.prepare(`INSERT INTO events (at, actor, kind, file_id, report_id, delivery_id, from_state, to_state, detail)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(this.now(), this.actor, kind, refs.file ?? null, refs.report ?? null,
@@ -127,13 +139,14 @@ export class Journal {
   }
 
   // ── files ────────────────────────────────────────────────────────────────────
+  /** Relaxed: a claimed file is in incoming/, and files found there are processed again after a crash. */
   addFile(f: { name: string; sha256: string; size: number; spoolPath: string }): number {
-    return this.tx(() => {
+    return this.relaxed(() => this.tx(() => {
       const id = Number(this.db.prepare(`INSERT INTO files (name, sha256, size, state, spool_path, claimed_at)
         VALUES (?, ?, ?, 'claimed', ?, ?)`).run(f.name, f.sha256, f.size, f.spoolPath, this.now()).lastInsertRowid);
       this.event('claimed', { file: id }, `${f.name} (${f.size} bytes, sha256 ${f.sha256.slice(0, 12)}…)`, { to: 'claimed' });
       return id;
-    });
+    }));
   }
 
   file(id: number): FileRow | undefined {

@@ -84,3 +84,14 @@ test('back-off doubles from the first delay up to the cap; give up after the max
   assert.equal(expired('2026-11-01T00:00:00Z', '2026-11-05T23:59:00Z', p), false);
   assert.equal(expired('2026-11-01T00:00:00Z', '2026-11-06T00:00:00Z', p), true);
 });
+
+test('relaxed commits are committed, and every other commit stays fully synced, even after a failure', () => {
+  const { j, delivery: id } = journalWithDelivery();
+  const synchronous = () => j.db.pragma('synchronous', { simple: true });
+  assert.equal(synchronous(), 2, 'FULL');
+  assert.ok(j.relaxed(() => j.transition(id, 'pending', 'sending')));
+  assert.equal(synchronous(), 2);
+  assert.throws(() => j.relaxed(() => { throw new Error('boom'); }), /boom/);
+  assert.equal(synchronous(), 2);
+  assert.equal(j.delivery(id)!.state, 'sending');
+});
