@@ -15,12 +15,16 @@ export function register(program: Command): void {
       // heap. No hard heap cap, so a very large input still parses. (Not allowed in NODE_OPTIONS, hence here.)
       v8.setFlagsFromString('--optimize-for-size');
       const cfg = config(cmd);
-      // The daemon's own modules (chokidar, pino) load only for this command.
+      // The daemon's own modules (the folder watcher, pino) load only for this command.
       const [{ Daemon }, { createLogger }, { handleSignals }] = await Promise.all([
         import('../daemon/daemon.js'), import('../daemon/logger.js'), import('../daemon/shutdown.js')]);
       // The lock first: with another labmss owning the state directory, nothing is touched (exit 2).
       const state = openState(cfg, 'watch');
       const logger = createLogger(cfg.log.level);
+      // SQLite's own default page cache (2 MB) instead of better-sqlite3's 16 MB: the daemon reads recent rows
+      // through indexes, and the cache filled up with the journal (31 MB after 10,000 files). Measured:
+      // 9 MB less peak RSS at 3,000 files, ~14 MB at 10,000, same drain rate.
+      state.journal.db.pragma('cache_size = -2000');
       let daemon: Daemon;
       let exited: Promise<number>;
       try {

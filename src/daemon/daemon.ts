@@ -78,7 +78,7 @@ export class Daemon {
     }
     const sending = this.deps.journal.deliveriesInStates(['sending']).map((d) => `D${d.id}`);
     if (sending.length) this.log.info({ deliveries: sending }, 'deliveries caught sending by a stop: resending the same message');
-    await this.startWatcher();
+    this.startWatcher();
     this.intakeLane = this.runIntake();
     this.delivery.kick();
     this.startTimers();
@@ -86,22 +86,37 @@ export class Daemon {
       concurrency: config.watch.concurrency, stableMs: config.watch.stableMilliseconds }, 'watching');
   }
 
-  private async startWatcher(): Promise<void> {
+  private startWatcher(): void {
     const { config } = this.ctx;
-    this.watcher = watchExport(config.paths.export, {
-      ignore: config.intake.ignore,
-      stableMs: config.watch.stableMilliseconds,
-      onError: (err) => this.log.error({ err: err.message }, 'watcher error; the periodic scan still finds files'),
-    }, (path) => { if (!this.stopping) this.queue.push(path); });
-    await this.watcher.ready;
+    this.watchFolder();
     this.scan();
     // A file finished just before the watch began is too fresh for this scan and sends no more events.
     this.later(config.watch.stableMilliseconds + 200, () => this.scan());
   }
 
+  /**
+   * Watches the export folder unless it is already watched. A folder missing or replaced stops the watch;
+   * it is tried again on every scan tick, and the scan finds the files meanwhile.
+   */
+  private watchFolder(): void {
+    if (this.watcher || this.stopping) return;
+    const { config } = this.ctx;
+    const lost = (err: Error) => {
+      this.log.error({ err: err.message }, 'cannot watch the export folder; the periodic scan still finds files');
+      this.watcher?.close();
+      this.watcher = undefined;
+    };
+    try {
+      this.watcher = watchExport(config.paths.export, { ignore: config.intake.ignore, stableMs: config.watch.stableMilliseconds, onError: lost },
+        (path) => { if (!this.stopping) this.queue.push(path); });
+    } catch (err) {
+      lost(err as Error);
+    }
+  }
+
   private startTimers(): void {
     const { config } = this.ctx;
-    this.timers.push(setInterval(() => { this.scan(); this.delivery.kick(); }, config.watch.retryPollSeconds * 1000));
+    this.timers.push(setInterval(() => { this.watchFolder(); this.scan(); this.delivery.kick(); }, config.watch.retryPollSeconds * 1000));
     if (config.receipts.imap && this.deps.pollReceipts) {
       this.timers.push(setInterval(() => this.receipts.kick(), config.receipts.pollSeconds * 1000));
       this.receipts.kick();
@@ -216,8 +231,9 @@ export class Daemon {
     this.ctx = next;
     this.log.level = next.config.log.level;
     this.stopTimers();
-    await this.watcher?.close();
-    await this.startWatcher();
+    this.watcher?.close();
+    this.watcher = undefined;
+    this.startWatcher();
     this.startTimers();
     void this.delivery.idle().then(() => old.transport.close());
     this.log.info({ export: next.config.paths.export, transport: next.transport.name }, 'config reloaded');
@@ -237,7 +253,7 @@ export class Daemon {
     this.queue.clear();
     this.queue.wake();
     this.abort.abort();
-    await this.watcher?.close();
+    this.watcher?.close();
     await Promise.all([this.intakeLane, this.delivery.close(), this.receipts.close()]);
     await Promise.all([this.ctx.transport.close(), this.renderer.close()]);
   }

@@ -1,11 +1,13 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PathQueue } from '../../src/daemon/path-queue.js';
+import { watchExport } from '../../src/daemon/watcher.js';
 import { SerialJob } from '../../src/queue/serial.js';
 import { sampleReport, tempLab } from '../helpers/lab.js';
-import { ensureDist, startDaemon } from '../helpers/spawn-cli.js';
+import { ensureDist, startDaemon, until } from '../helpers/spawn-cli.js';
+import { tmpDir } from '../helpers/tmp.js';
 
 before(() => ensureDist());
 
@@ -35,6 +37,44 @@ test('the path queue keeps arrival order and each path once', async () => {
   q.push('a'); q.push('b'); q.push('a');
   await woke;
   assert.deepEqual([q.shift(), q.shift(), q.shift()], ['a', 'b', undefined]);
+});
+
+test('the folder watcher reports each new finished file once, complete, and nothing else', async () => {
+  const dir = tmpDir();
+  writeFileSync(join(dir, 'before.json'), '{}'); // there before the watch: left to the daemon's scans
+  const reported: Array<{ name: string; content: string }> = [];
+  const errors: Error[] = [];
+  const w = watchExport(dir, { ignore: ['*.tmp', '.*'], stableMs: 1000, onError: (e) => errors.push(e) }, (path) => {
+    reported.push({ name: path.slice(dir.length + 1), content: readFileSync(path, 'utf8') });
+  });
+  try {
+    for (let n = 0; n < 50; n++) writeFileSync(join(dir, `b${n}.json`), `{"n":${n}}`);
+    // Written in chunks far closer together than the delay: reported once, after the last chunk.
+    const fd = openSync(join(dir, 'slow.json'), 'w');
+    for (let i = 0; i < 5; i++) {
+      writeSync(fd, `chunk${i};`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    closeSync(fd);
+    writeFileSync(join(dir, 'r.json.tmp'), 'renamed');
+    renameSync(join(dir, 'r.json.tmp'), join(dir, 'r.json'));
+    writeFileSync(join(dir, '.hidden'), 'x');
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'gone.json'), 'x');
+    unlinkSync(join(dir, 'gone.json'));
+    await until(() => reported.length >= 52, 30_000, '52 files reported');
+    await new Promise((r) => setTimeout(r, 1500)); // past the delay: anything else would show now
+    const names = reported.map((r) => r.name).sort();
+    assert.deepEqual(names, [...Array.from({ length: 50 }, (_, n) => `b${n}.json`), 'r.json', 'slow.json'].sort());
+    assert.equal(reported.find((r) => r.name === 'slow.json')!.content, 'chunk0;chunk1;chunk2;chunk3;chunk4;');
+    assert.equal(reported.find((r) => r.name === 'r.json')!.content, 'renamed');
+    assert.deepEqual(errors, []);
+  } finally {
+    w.close();
+  }
+  writeFileSync(join(dir, 'after.json'), '{}');
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(reported.some((r) => r.name === 'after.json'), false, 'closed: nothing more reported');
 });
 
 test('SIGHUP: an invalid config is refused and the old one kept; a valid one is applied', async () => {
