@@ -31,57 +31,76 @@ interface EmbeddedFont {
   scale: number;
   layoutCache?: Record<string, Run>;
   layoutCached(text: string): Run;
+  layoutRun(text: string): Run;
 }
 interface Run { glyphs: Glyph[]; positions: Position[]; advanceWidth: number }
-interface Shaped { ids: number[]; codePoints: number[][]; positions: Position[]; advanceWidth: number }
 
-/** Words per font kept; the least recently used go first (a few MB at most). */
-const MAX_WORDS = 4000;
-const memo = new WeakMap<FontkitFont, Map<string, Shaped>>();
+/**
+ * One shaped word, packed in one Int32Array (a few hundred bytes, not the ~2 KB of objects it replaces):
+ * [glyph count, then per glyph: id, xAdvance, yAdvance, xOffset, yOffset, advanceWidth (font units),
+ * number of code points, the code points]. Font units are integers; they are scaled on the way out
+ * exactly as pdfkit scales them, so the numbers written in the PDF are the same.
+ */
+type Packed = Int32Array;
 
-function shapeClean(font: FontkitFont, scale: number, text: string): Shaped {
+/** Words per font kept; the least recently used go first. Words with digits (values, ids) are not kept. */
+const MAX_WORDS = 3000;
+const memo = new WeakMap<FontkitFont, Map<string, Packed>>();
+
+/** Shapes `text` as a document whose glyph cache is empty would, leaving the current document's cache as it was. */
+function shapeClean(font: FontkitFont, text: string): Packed | undefined {
   const kept = font._glyphs;
   font._glyphs = {};
   try {
     const run = font.layout(text);
-    const positions = run.positions.map((p, i) => ({
-      xAdvance: p.xAdvance! * scale, yAdvance: p.yAdvance! * scale, xOffset: p.xOffset! * scale, yOffset: p.yOffset! * scale,
-      advanceWidth: run.glyphs[i]!.advanceWidth * scale,
-    }));
-    return {
-      ids: run.glyphs.map((g) => g.id),
-      codePoints: run.glyphs.map((g) => g.codePoints),
-      positions,
-      advanceWidth: positions.reduce((sum, p) => sum + p.xAdvance, 0),
-    };
+    const out: number[] = [run.glyphs.length];
+    for (const [i, g] of run.glyphs.entries()) {
+      const p = run.positions[i]!;
+      out.push(g.id, p.xAdvance!, p.yAdvance!, p.xOffset!, p.yOffset!, g.advanceWidth, g.codePoints.length, ...g.codePoints);
+    }
+    return out.every(Number.isInteger) ? Int32Array.from(out) : undefined;
   } finally {
     font._glyphs = kept;
   }
 }
 
-function shaped(font: FontkitFont, scale: number, text: string): Shaped {
+function unpack(font: FontkitFont, scale: number, packed: Packed): Run {
+  const glyphs: Glyph[] = [];
+  const positions: Position[] = [];
+  let k = 1;
+  for (let n = 0; n < packed[0]!; n++) {
+    const id = packed[k]!;
+    const [xAdvance, yAdvance, xOffset, yOffset, advanceWidth] = Array.from(packed.subarray(k + 1, k + 6), (v) => v * scale);
+    const count = packed[k + 6]!;
+    glyphs.push(font.getGlyph(id, Array.from(packed.subarray(k + 7, k + 7 + count))));
+    positions.push({ xAdvance: xAdvance!, yAdvance: yAdvance!, xOffset: xOffset!, yOffset: yOffset!, advanceWidth: advanceWidth! });
+    k += 7 + count;
+  }
+  return { glyphs, positions, advanceWidth: positions.reduce((sum, p) => sum + p.xAdvance, 0) };
+}
+
+function shaped(font: FontkitFont, text: string): Packed | undefined {
+  if (/\d/.test(text)) return undefined;
   let words = memo.get(font);
   if (!words) memo.set(font, (words = new Map()));
-  let s = words.get(text);
-  if (s) {
+  let packed = words.get(text);
+  if (packed) {
     words.delete(text);
   } else {
-    s = shapeClean(font, scale, text);
+    packed = shapeClean(font, text);
+    if (!packed) return undefined;
     if (words.size >= MAX_WORDS) words.delete(words.keys().next().value!);
   }
-  words.set(text, s);
-  return s;
+  words.set(text, packed);
+  return packed;
 }
 
 function layoutCached(this: EmbeddedFont, text: string): Run {
   const own = this.layoutCache?.[text];
   if (own) return own;
-  const s = shaped(this.font, this.scale, text);
-  const run: Run = {
-    glyphs: s.ids.map((id, i) => this.font.getGlyph(id, s.codePoints[i]!)),
-    positions: s.positions.map((p) => ({ ...p })),
-    advanceWidth: s.advanceWidth,
-  };
+  const packed = shaped(this.font, text);
+  // Not kept (digits, or a font with fractional positions): shaped as pdfkit does.
+  const run = packed ? unpack(this.font, this.scale, packed) : this.layoutRun(text);
   if (this.layoutCache) this.layoutCache[text] = run;
   return run;
 }

@@ -53,7 +53,9 @@ export class RenderPool implements Renderer {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./worker.js', import.meta.url));
+    // A small young generation: a render's garbage is short-lived, and a daemon's footprint counts more
+    // than the few extra scavenges (see bench watch: peak RSS).
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     this.started++;
     worker.on('message', (reply: RenderReply) => {
       const job = this.busy.get(worker);
