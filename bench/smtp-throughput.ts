@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { Dispatcher, emptySummary } from '../src/dispatcher.js';
-import { rendererFor } from '../src/documents/threads/pool.js';
 import { SmtpTransport } from '../src/mail/smtp/transport.js';
 import { repoRoot, sharedDir } from '../test/helpers/paths.js';
 import { createTestPki } from '../test/helpers/test-pki.js';
@@ -14,7 +13,6 @@ import { allowTestDomain } from '../test/helpers/lab.js';
 
 const REPORTS = Number(process.env.BENCH_SMTP_REPORTS ?? 100);
 const POOL = 4;
-const WORKERS = Number(process.env.BENCH_RENDER_WORKERS ?? 1);
 /** `mss-box` or `in-process` to measure one side only. */
 const ONLY = process.env.BENCH_SMTP_ONLY;
 
@@ -38,22 +36,21 @@ interface Endpoint { host: string; port: number; servername: string; ca: string;
  */
 async function measure(smtp: Endpoint) {
   const { dir, config, journal } = tempState({
-    stage: 1, intake: { settleSeconds: 0 }, render: { workers: WORKERS }, addressBook: join(repoRoot, 'examples', 'address-book.csv'),
+    stage: 1, intake: { settleSeconds: 0 }, addressBook: join(repoRoot, 'examples', 'address-book.csv'),
     transport: { type: 'smtp', smtp: { ...smtp, pool: POOL } },
   });
   allowTestDomain(config, dir);
   mkdirSync(config.paths.export, { recursive: true });
   fillExport(config.paths.export);
   const transport = new SmtpTransport({ ...smtp, pool: POOL });
-  const renderer = rendererFor(config.render.workers);
-  const dispatcher = new Dispatcher(config, journal, transport, { renderer });
+  const dispatcher = new Dispatcher(config, journal, transport);
   const summary = emptySummary();
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await dispatcher.pass(summary, POOL);
   const labmssS = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
-  await Promise.all([transport.close(), renderer.close()]);
+  await transport.close();
   if (summary.sent !== REPORTS) throw new Error(`labmss sent ${summary.sent} of ${REPORTS}: ${JSON.stringify(summary).slice(0, 400)}`);
 
   const mailDir = join(config.paths.state, 'mail');
@@ -112,7 +109,7 @@ async function againstInProcessServer(): Promise<object> {
  */
 export async function benchSmtp(): Promise<object> {
   const result = {
-    name: 'smtp-throughput', reports: REPORTS, pool: POOL, renderWorkers: WORKERS, target: 0.8,
+    name: 'smtp-throughput', reports: REPORTS, pool: POOL, target: 0.8,
     mssBox: ONLY === 'in-process' ? { skipped: 'BENCH_SMTP_ONLY' } : await againstMssBox(),
     inProcess: ONLY === 'mss-box' ? { skipped: 'BENCH_SMTP_ONLY' } : await againstInProcessServer(),
   };

@@ -9,8 +9,7 @@ import { claim, companionReader, reportDir, ensureSpool, listExport, moveTo, qua
 import { expired, retryDelaySeconds } from './queue/backoff.js';
 import { breathe, SerialJob } from './queue/serial.js';
 import { documentIdFor, orderKey, setIdFor } from './documents/ids.js';
-import type { RenderedDocuments } from './documents/render.js';
-import { inThread, type Renderer } from './documents/threads/pool.js';
+import { renderDocuments, type RenderedDocuments } from './documents/render.js';
 import { composeMessage, pdfFileName } from './mail/compose.js';
 import type { Transport } from './mail/transport.js';
 import { routeReport, type Recipient, type Unrouted } from './routing/resolve.js';
@@ -59,12 +58,9 @@ export class Dispatcher {
   private mapping?: LoincMapping;
 
   private readonly clock: () => Date;
-  private readonly renderer: Renderer;
 
-  /** `renderer`: where documents are drawn (default: this thread); its owner closes it. */
-  constructor(readonly config: ResolvedConfig, readonly journal: Journal, readonly transport: Transport, opts: { clock?: () => Date; renderer?: Renderer } = {}) {
+  constructor(readonly config: ResolvedConfig, readonly journal: Journal, readonly transport: Transport, opts: { clock?: () => Date } = {}) {
     this.clock = opts.clock ?? (() => new Date());
-    this.renderer = opts.renderer ?? inThread;
     this.layout = spoolLayout(config.paths.state);
     ensureSpool(this.layout);
     this.addressBook = loadAddressBook(config.addressBook);
@@ -189,7 +185,7 @@ export class Dispatcher {
         const ids = this.versionOf(report, `${hash}#${i}`, versions);
         const { recipients, unrouted } = routeReport(report, routing.ctx, opts.to);
         const needsCda = recipients.some((r) => this.stageFor(r.address) === 2);
-        const docs = await this.renderer.render(report, ids, { lab: this.config.lab, stage2: needsCda, mapping: this.mapping });
+        const docs = await renderDocuments(report, ids, { lab: this.config.lab, stage2: needsCda, mapping: this.mapping });
         prepared.push({ report, ids, docs, recipients, unrouted, stage: docs.stage2Problem ? 1 : this.config.stage });
       }
     } catch (err) {
@@ -275,7 +271,7 @@ export class Dispatcher {
     if (existsSync(join(dir, pdfFileName(report))) && (!stage2 || existsSync(join(dir, 'IHE_XDM.ZIP')))) return;
     const ids = { setId: row.set_id, version: row.version, documentId: row.document_id,
       replaces: row.version > 1 ? documentIdFor(row.set_id, row.version - 1) : undefined };
-    await this.writeDocuments(row.set_id, row.version, report, await this.renderer.render(report, ids, { lab: this.config.lab, stage2, mapping: this.mapping }));
+    await this.writeDocuments(row.set_id, row.version, report, await renderDocuments(report, ids, { lab: this.config.lab, stage2, mapping: this.mapping }));
   }
 
   private async writeDocuments(setId: string, version: number, report: LabReport, docs: RenderedDocuments): Promise<void> {

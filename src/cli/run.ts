@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { Dispatcher, emptySummary, exitCodeOf } from '../dispatcher.js';
-import { rendererFor } from '../documents/threads/pool.js';
 import { createTransport } from '../mail/transports.js';
 import { pollReceipts, type PollResult } from '../mail/receipts/poller.js';
 import { LockBusy } from '../queue/lock.js';
@@ -16,17 +15,16 @@ export function register(program: Command): void {
       const cfg = config(cmd);
       const state = openStateOrExplain(cfg);
       const transport = createTransport(cfg);
-      const renderer = rendererFor(cfg.render.workers);
       const summary = emptySummary();
       let receipts: PollResult | { error: string } | undefined;
       try {
-        const dispatcher = new Dispatcher(cfg, state.journal, transport, { renderer });
+        const dispatcher = new Dispatcher(cfg, state.journal, transport);
         await withProgress(globals(cmd), () => `${summary.claimed} file(s) claimed, ${summary.reports} report(s), ${summary.sent} message(s) sent`, async () => {
           await dispatcher.pass(summary, cfg.transport.smtp?.pool ?? 1);
         });
         if (cfg.receipts.imap) receipts = await pollReceipts(cfg, state.journal).catch((err: Error) => ({ error: err.message }));
       } finally {
-        await Promise.all([transport.close(), renderer.close()]);
+        await transport.close();
         state.close();
       }
       out(cmd, receipts ? { ...summary, receipts } : summary, () => [...summaryLines(summary, Boolean(globals(cmd).quiet)),

@@ -75,12 +75,6 @@ export interface LabmssConfig {
    * 1: PDF report; 2: CR-BIO CDA in IHE_XDM.ZIP plus the PDF.
    */
   stage?: 1 | 2;
-  render?: {
-    /**
-     * Threads that render documents (PDF, CDA, XDM) beside the one that parses, journals and sends, so rendering overlaps with sending. 0: render in the main thread (least memory, slower under load).
-     */
-    workers?: number;
-  };
   /**
    * Per-recipient settings, e.g. a doctor whose software takes only PDF.
    */
@@ -301,12 +295,6 @@ export interface ResolvedConfig {
    * 1: PDF report; 2: CR-BIO CDA in IHE_XDM.ZIP plus the PDF.
    */
   stage: 1 | 2;
-  render: {
-    /**
-     * Threads that render documents (PDF, CDA, XDM) beside the one that parses, journals and sends, so rendering overlaps with sending. 0: render in the main thread (least memory, slower under load).
-     */
-    workers: number;
-  };
   /**
    * Per-recipient settings, e.g. a doctor whose software takes only PDF.
    */

@@ -3,7 +3,6 @@ import type { ResolvedConfig } from '../config/load.js';
 import { Dispatcher, emptySummary, type PassSummary } from '../dispatcher.js';
 import type { Journal } from '../queue/journal.js';
 import { listExport } from '../queue/spool.js';
-import { rendererFor, type Renderer } from '../documents/threads/pool.js';
 import type { Transport } from '../mail/transport.js';
 import type { Logger } from './logger.js';
 import { PathQueue } from './path-queue.js';
@@ -38,8 +37,6 @@ export class Daemon {
   private readonly delivery: SerialJob;
   private readonly receipts: SerialJob;
   private readonly abort = new AbortController();
-  /** One for the daemon's life: `render.workers` is read at start. */
-  private readonly renderer: Renderer;
   private watcher?: ExportWatcher;
   private timers: NodeJS.Timeout[] = [];
   private intakeLane: Promise<void> = Promise.resolve();
@@ -48,7 +45,6 @@ export class Daemon {
   readonly totals = { files: 0, reports: 0, sent: 0, quarantined: 0, duplicates: 0 };
 
   constructor(config: ResolvedConfig, private readonly deps: DaemonDeps) {
-    this.renderer = rendererFor(config.render.workers);
     this.ctx = this.contextFor(config);
     this.delivery = new SerialJob(() => this.deliveryPass(), (err) => this.log.error({ err: message(err) }, 'delivery pass failed'));
     this.receipts = new SerialJob(() => this.receiptsPass(), (err) => this.log.warn({ err: message(err) }, 'receipt poll failed; retried on the next tick'));
@@ -61,7 +57,7 @@ export class Daemon {
   private contextFor(config: ResolvedConfig): Context {
     const transport = this.deps.createTransport(config);
     try {
-      return { config, transport, dispatcher: new Dispatcher(config, this.deps.journal, transport, { renderer: this.renderer }) };
+      return { config, transport, dispatcher: new Dispatcher(config, this.deps.journal, transport) };
     } catch (err) {
       void transport.close();
       throw err;
@@ -255,6 +251,6 @@ export class Daemon {
     this.abort.abort();
     this.watcher?.close();
     await Promise.all([this.intakeLane, this.delivery.close(), this.receipts.close()]);
-    await Promise.all([this.ctx.transport.close(), this.renderer.close()]);
+    await this.ctx.transport.close();
   }
 }
