@@ -12,7 +12,19 @@ export class LockBusy extends Error {
 export interface Lock { release(): void }
 
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+  try { process.kill(pid, 0); } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+  return !zombie(pid);
+}
+
+/**
+ * A process killed hard but not yet reaped by its parent still answers signal 0 (Linux: state Z in
+ * /proc/PID/stat); it holds nothing any more, so its lock can be taken over. Elsewhere: assumed not.
+ */
+function zombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch { return false; }
 }
 
 export function lockPath(stateDir: string): string {

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { Journal } from '../../src/queue/journal.js';
 import { acquireLock, LockBusy, lockPath } from '../../src/queue/lock.js';
 import { retryDelaySeconds, expired } from '../../src/queue/backoff.js';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { tmpDir } from '../helpers/tmp.js';
 
 function journalWithDelivery() {
@@ -94,4 +96,16 @@ test('relaxed commits are committed, and every other commit stays fully synced, 
   assert.throws(() => j.relaxed(() => { throw new Error('boom'); }), /boom/);
   assert.equal(synchronous(), 2);
   assert.equal(j.delivery(id)!.state, 'sending');
+});
+
+test('a lock held by a process killed but not yet reaped (a zombie) is taken over', async (t) => {
+  if (process.platform !== 'linux') return t.skip('zombies are read from /proc');
+  // `sleep 0` exits at once; its parent, exec'd into `sleep 5`, never reaps it.
+  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  t.after(() => parent.kill());
+  const pid = Number((await once(parent.stdout!, 'data'))[0].toString().trim());
+  for (let i = 0; i < 50 && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z'); i++) await new Promise((r) => setTimeout(r, 20));
+  const dir = tmpDir();
+  writeFileSync(lockPath(dir), `${pid} labmss watch\n`);
+  acquireLock(dir, 'labmss watch').release();
 });
