@@ -6,9 +6,9 @@ import PDFDocument from 'pdfkit';
  * 1. Text shaping.
  * pdfkit shapes every word with fontkit (OpenType GSUB/GPOS: kerning, ligatures, marks) and memoises the
  * result only for the life of one document. Lab reports repeat the same words in every document (labels,
- * units, headings), so shaping was about a third of a render (measured: 30-result report, 47 → see
- * `npm run bench` render-pdf). The memo keeps plain data — glyph ids, the code points each glyph was
- * created for when shaped from a clean state, scaled positions — and rebuilds glyph objects in the current
+ * units, headings), so shaping was about a third of a render (30-result report: 47 renders/s before both
+ * memos, 70–80 after; `npm run bench` render-pdf). The memo keeps plain data — glyph ids, the code points
+ * each glyph was created for when shaped from a clean state, positions — and rebuilds glyph objects in the current
  * document through `font.getGlyph`, which returns the document's own glyph when it already has one.
  * So a document's bytes (ToUnicode included) depend on its own text only, never on what the process
  * rendered before.
