@@ -57,10 +57,7 @@ export class Dispatcher {
   private addressBook: AddressBook;
   private mapping?: LoincMapping;
 
-  private readonly clock: () => Date;
-
-  constructor(readonly config: ResolvedConfig, readonly journal: Journal, readonly transport: Transport, opts: { clock?: () => Date } = {}) {
-    this.clock = opts.clock ?? (() => new Date());
+  constructor(readonly config: ResolvedConfig, readonly journal: Journal, readonly transport: Transport, private readonly clock: () => Date = () => new Date()) {
     this.layout = spoolLayout(config.paths.state);
     ensureSpool(this.layout);
     this.addressBook = loadAddressBook(config.addressBook);

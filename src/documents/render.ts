@@ -24,8 +24,6 @@ export interface RenderedDocuments {
 
 export const CR_BIO_CODE = '11502-2';
 
-export interface RenderOptions { lab: ResolvedConfig['lab']; stage2: boolean; mapping?: LoincMapping }
-
 /**
  * Renders the PDF, and with `stage2` the CR-BIO CDA and its IHE_XDM.ZIP. Pure: same inputs, same bytes.
  * A report that carries its lab's own CDA (CI-SIS ORU) is re-sent as is: that CDA byte for byte,
@@ -34,7 +32,7 @@ export interface RenderOptions { lab: ResolvedConfig['lab']; stage2: boolean; ma
 export async function renderDocuments(
   report: LabReport,
   ids: DocumentIds,
-  opts: RenderOptions,
+  opts: { lab: ResolvedConfig['lab']; stage2: boolean; mapping?: LoincMapping },
 ): Promise<RenderedDocuments> {
   // The renderers (pdfkit, fonts, XML) load on first use: commands that render nothing start faster.
   const [{ renderPdf }, { buildCda }, { carriedCda }, { buildXdm }] = await Promise.all([

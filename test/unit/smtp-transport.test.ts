@@ -72,7 +72,7 @@ describe('SMTP transport against a server that requires client certificates', ()
     const { config, journal } = tempState({ transport: { type: 'smtp', smtp: smtpConfig(server.port) } });
     const [id] = addPendingDeliveries(journal, config.paths.state, ['dr.martin@mss.test']);
     const t = new SmtpTransport(config.transport.smtp!);
-    const d = new Dispatcher(config, journal, t, { clock: () => now });
+    const d = new Dispatcher(config, journal, t, () => now);
     const s1 = emptySummary();
     await d.deliverDue(s1);
     let row = journal.delivery(id!)!;

@@ -14,7 +14,7 @@ type Lab = ReturnType<typeof tempLab>;
 function open(lab: Lab, transport: Transport, clock?: () => Date) {
   mkdirSync(lab.config.paths.state, { recursive: true });
   const journal = Journal.open(lab.config.paths.state, { actor: 'test', clock });
-  return { journal, dispatcher: new Dispatcher(lab.config, journal, transport, { clock }) };
+  return { journal, dispatcher: new Dispatcher(lab.config, journal, transport, clock) };
 }
 
 async function pass(d: Dispatcher) {
