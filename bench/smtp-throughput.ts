@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { Dispatcher, emptySummary } from '../src/dispatcher.js';
 import { SmtpTransport } from '../src/mail/smtp/transport.js';
 import { repoRoot, sharedDir } from '../test/helpers/paths.js';
+import { launchBox, stopBox } from '../test/helpers/mssbox.js';
 import { createTestPki } from '../test/helpers/test-pki.js';
 import { startSmtpServer } from '../test/helpers/smtp-server.js';
 import { tempState } from '../test/helpers/deliveries.js';
@@ -79,15 +79,12 @@ async function againstMssBox(): Promise<object> {
   const start = join(sharedDir, 'mss-box', 'start');
   if (!existsSync(start)) return { skipped: `no ${start}` };
   if (process.getuid?.() !== 0) return { skipped: 'mss-box needs root' };
-  const boxDir = mkdtempSync(join(tmpdir(), 'labmss-bench-box-'));
-  const ports = { MSSBOX_SMTP_PORT: '21587', MSSBOX_SMTPS_PORT: '21465', MSSBOX_SUBMIT_PORT: '21588', MSSBOX_IMAP_PORT: '21143', MSSBOX_IMAPS_PORT: '21993' };
-  execFileSync(start, [boxDir], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...ports } });
+  const box = launchBox(mkdtempSync(join(tmpdir(), 'labmss-bench-box-')), 21000);
   try {
-    const box = JSON.parse(readFileSync(join(boxDir, 'mssbox.json'), 'utf8'));
-    const app = box.apps['labo-test@mss.test'];
+    const app = box.apps['labo-test@mss.test']!;
     return await measure({ host: '127.0.0.1', port: box.ports.smtpStarttlsCert, servername: 'mss.test', ca: box.ca, cert: app.cert, key: app.key });
   } finally {
-    spawnSync(join(sharedDir, 'mss-box', 'stop'), [boxDir, '--clean'], { stdio: 'ignore' });
+    stopBox(box);
   }
 }
 

@@ -32,8 +32,13 @@ export function startBox(t: TestContext, dir: string, base: number): MssBox | un
     t.skip(msg);
     return undefined;
   }
-  if (existsSync(join(dir, 'run', 'pids'))) spawnSync(join(mssbox, '..', 'stop'), [dir, '--clean'], { stdio: 'ignore' });
-  execFileSync(mssbox, [dir], {
+  return launchBox(dir, base);
+}
+
+/** Starts a private mss-box in `dir` on ports `base + 587`, `base + 465`…; the caller has checked ../shared and root. */
+export function launchBox(dir: string, base: number): MssBox {
+  if (existsSync(join(dir, 'run', 'pids'))) spawnSync(join(sharedDir, 'mss-box', 'stop'), [dir, '--clean'], { stdio: 'ignore' });
+  execFileSync(join(sharedDir, 'mss-box', 'start'), [dir], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,
