@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { allowlistPolicy, importAllowlist } from '../routing/allowlist-store.js';
 import { lastImport } from '../routing/imports-store.js';
-import { CliError, config, EXIT, openReadOnly, openUnlocked, out } from './context.js';
+import { config, EXIT, importReference, openReadOnly, out } from './context.js';
 
 export function register(program: Command): void {
   const allowlist = program.command('allowlist').description('the ANS list of MSSanté domains: nothing is sent outside it');
@@ -9,25 +9,13 @@ export function register(program: Command): void {
   allowlist.command('import')
     .description('import listeblanchemssante.xml, replacing the previous list')
     .argument('<file>')
-    .action((file: string, _opts, cmd: Command) => {
-      const cfg = config(cmd);
-      const journal = openUnlocked(cfg, 'allowlist import');
-      try {
-        let result;
-        try {
-          result = importAllowlist(journal.db, file);
-        } catch (err) {
-          throw new CliError(`allowlist import: ${(err as Error).message}`, EXIT.PROBLEMS);
-        }
-        journal.event('allowlist', {}, `imported ${file}: ${result.rows} domains (list of ${result.fileDate ?? 'unknown date'})${result.skipped ? `, ${result.skipped} invalid names` : ''}`);
-        out(cmd, result, () => [
-          `imported ${result.rows} MSSanté domains from ${file}${result.fileDate ? ` (list of ${result.fileDate})` : ''}`,
-          ...result.invalid.slice(0, 5).map((n) => `  not a domain, ignored: "${n}"`),
-        ]);
-      } finally {
-        journal.close();
-      }
-    });
+    .action((file: string, _opts, cmd: Command) => importReference(cmd, 'allowlist', (db) => importAllowlist(db, file), (result) => ({
+      event: `imported ${file}: ${result.rows} domains (list of ${result.fileDate ?? 'unknown date'})${result.skipped ? `, ${result.skipped} invalid names` : ''}`,
+      lines: [
+        `imported ${result.rows} MSSanté domains from ${file}${result.fileDate ? ` (list of ${result.fileDate})` : ''}`,
+        ...result.invalid.slice(0, 5).map((n) => `  not a domain, ignored: "${n}"`),
+      ],
+    })));
 
   allowlist.command('check')
     .description('say whether labmss would send to these addresses')

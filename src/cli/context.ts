@@ -52,6 +52,28 @@ export function openUnlocked(cfg: ResolvedConfig, command: string): Journal {
   return Journal.open(cfg.paths.state, { actor: defaultActor(`labmss ${command}`) });
 }
 
+/**
+ * `labmss <kind> import FILE`: loads a reference list into the journal database, records it as an event
+ * and prints what came in. A file that cannot be used exits 1 with the reason; the previous list stays.
+ */
+export function importReference<R>(cmd: Command, kind: 'allowlist' | 'directory', load: (db: Journal['db']) => R,
+  report: (r: R) => { event: string; lines: string[] }): void {
+  const journal = openUnlocked(config(cmd), `${kind} import`);
+  try {
+    let result: R;
+    try {
+      result = load(journal.db);
+    } catch (err) {
+      throw new CliError(`${kind} import: ${(err as Error).message}`, EXIT.PROBLEMS);
+    }
+    const { event, lines } = report(result);
+    journal.event(kind, {}, event);
+    out(cmd, result, () => lines);
+  } finally {
+    journal.close();
+  }
+}
+
 /** Opens the journal read-only, without the lock: `status` and `log` answer while a daemon runs. */
 export function openReadOnly(cfg: ResolvedConfig): Journal {
   if (!existsSync(join(cfg.paths.state, 'journal.sqlite'))) {

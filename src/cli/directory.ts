@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { classifyQuery, type DirectoryEntry } from '../routing/directory.js';
 import { importDirectory, lookupDirectory } from '../routing/directory-store.js';
 import { lastImport } from '../routing/imports-store.js';
-import { CliError, config, EXIT, openReadOnly, openUnlocked, out } from './context.js';
+import { CliError, config, EXIT, importReference, openReadOnly, out } from './context.js';
 
 function entryLine(e: DirectoryEntry): string {
   const who = [e.civility, e.givenName, e.familyName].filter(Boolean).join(' ');
@@ -20,28 +20,18 @@ export function register(program: Command): void {
   directory.command('import')
     .description('import Extraction_Correspondance_MSSante_AAAAMMJJhhmm.zip (or its .txt), replacing the previous import')
     .argument('<file>')
-    .action((file: string, _opts, cmd: Command) => {
-      const cfg = config(cmd);
-      const journal = openUnlocked(cfg, 'directory import');
-      try {
-        let result;
-        try {
-          result = importDirectory(journal.db, file);
-        } catch (err) {
-          throw new CliError(`directory import: ${(err as Error).message}`, EXIT.PROBLEMS);
-        }
-        journal.event('directory', {}, `imported ${file}: ${result.rows} mailboxes (extraction of ${result.fileDate ?? 'unknown date'}), ${result.duplicates} duplicates, ${result.skipped} unusable lines`);
-        const rate = Math.round(result.rows / Math.max(result.seconds, 1e-6));
-        out(cmd, result, () => [
+    .action((file: string, _opts, cmd: Command) => importReference(cmd, 'directory', (db) => importDirectory(db, file), (result) => {
+      const rate = Math.round(result.rows / Math.max(result.seconds, 1e-6));
+      return {
+        event: `imported ${file}: ${result.rows} mailboxes (extraction of ${result.fileDate ?? 'unknown date'}), ${result.duplicates} duplicates, ${result.skipped} unusable lines`,
+        lines: [
           `imported ${result.rows} mailboxes from ${file} (extraction of ${result.fileDate ?? 'unknown date: the name carries no _AAAAMMJJhhmm'})`,
           `  ${result.duplicates} duplicate line(s) merged, ${result.skipped} unusable line(s), ${result.seconds.toFixed(1)} s${result.seconds >= 1 ? ` (${rate} rows/s)` : ''}`,
           ...result.warnings.map((w) => `  warning: ${w}`),
           ...result.problems.slice(0, 5).map((p) => `  line ${p.line}: ${p.reason}`),
-        ]);
-      } finally {
-        journal.close();
-      }
-    });
+        ],
+      };
+    }));
 
   directory.command('lookup')
     .description('mailboxes of an RPPS (11 digits), an ADELI (9), an identification nationale (8…/0…), an address, or a name')
