@@ -12,6 +12,7 @@ import { documentIdFor, orderKey, setIdFor } from './documents/ids.js';
 import { renderDocuments, type RenderedDocuments } from './documents/render.js';
 import { composeMessage, pdfFileName } from './mail/compose.js';
 import type { Transport } from './mail/transport.js';
+import type { Hold } from './gate/hold.js';
 import { routeReport, type Recipient, type Unrouted } from './routing/resolve.js';
 import { routingContext } from './routing/context.js';
 import { maxBytesFor } from './routing/patient.js';
@@ -154,13 +155,14 @@ export class Dispatcher {
     let reports: LabReport[];
     let warnings: ParseWarning[];
     let format: string;
+    let holds: Hold[];
     try {
       const parsed = parseInput(bytes, {
         file: name,
         hprimCharset: this.config.intake.hprimCharset,
         companion: companionReader(companionDir),
       });
-      ({ reports, warnings, format } = parsed);
+      ({ reports, warnings, format, holds } = parsed);
       reports.forEach((r, i) => {
         const problems = labReportProblems(r);
         if (problems.length) throw new InputError({ file: name, field: `report ${i + 1} ${problems[0]!.pointer}` }, problems[0]!.message);
@@ -172,7 +174,6 @@ export class Dispatcher {
       return;
     }
 
-    const holds = warnings.filter((w) => w.message.startsWith('HOLD:'));
     const prepared: Array<{ report: LabReport; ids: ReturnType<Dispatcher['versionOf']>; docs?: RenderedDocuments; recipients: Recipient[]; unrouted: Unrouted[]; stage: number }> = [];
     const versions = new Map<string, number>();
     const routing = routingContext(this.journal.db, this.config, this.addressBook);
@@ -210,9 +211,9 @@ export class Dispatcher {
         for (const r of p.recipients) {
           const id = this.journal.addDelivery({
             reportId, recipient: r.address, role: r.role, stage: p.docs!.stage2Problem ? 1 : this.stageFor(r.address),
-            state: hold ? 'held' : 'pending', reason: hold?.message.replace(/^HOLD:\s*/, ''), messageIdFor: (n) => this.messageId(n),
+            state: hold ? 'held' : 'pending', reason: hold?.reason, messageIdFor: (n) => this.messageId(n),
           });
-          if (hold) summary.held.push({ delivery: id, recipient: r.address, reason: hold.message });
+          if (hold) summary.held.push({ delivery: id, recipient: r.address, reason: hold.reason });
         }
         for (const u of p.unrouted) {
           const id = this.journal.addDelivery({
@@ -371,11 +372,12 @@ export class Dispatcher {
   }
 }
 
-/** A `HOLD:` warning belongs to the report whose lines contain it (the last one starting at or before it). */
-function holdFor(report: LabReport, all: LabReport[], holds: ParseWarning[]): ParseWarning | undefined {
+/** A hold belongs to its report, else to the report whose lines contain it (the last one starting at or before it). */
+function holdFor(report: LabReport, all: LabReport[], holds: Hold[]): Hold | undefined {
   return holds.find((h) => {
-    if (h.line === undefined || all.length === 1) return true;
-    const owner = [...all].reverse().find((r) => (r.source?.line ?? 1) <= h.line!);
+    if (h.report !== undefined) return all[h.report] === report;
+    if (h.where?.line === undefined || all.length === 1) return true;
+    const owner = [...all].reverse().find((r) => (r.source?.line ?? 1) <= h.where!.line!);
     return owner === report;
   });
 }

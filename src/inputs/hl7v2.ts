@@ -62,7 +62,7 @@ export function parseHl7(bytes: Buffer, opts: ParseOptions): ParseResult {
   }
   if (!last) throw new InputError({ file: opts.file, line: 1 }, 'empty file: no MSH segment');
   const reports = p.finish(last);
-  return { format: 'hl7v2', charset: decoded.charset, reports, warnings: r.finish() };
+  return { format: 'hl7v2', charset: decoded.charset, reports, warnings: r.finish(), holds: [] };
 }
 
 /** Fewest fields a segment must have when the file ends right after it; fewer means the file was cut. */

@@ -271,5 +271,5 @@ export function parseHprimMedecin(bytes: Buffer, opts: ParseOptions): ParseResul
   const w = new Warnings(opts.file);
   const { text, charset } = decodeHprim(bytes, opts, w);
   const reports = new MedecinParser(text, opts, w, charset).run();
-  return { format: 'hprim-medecin', charset, reports, warnings: w.done() };
+  return { format: 'hprim-medecin', charset, reports, warnings: w.done(), holds: [] };
 }

@@ -1,6 +1,7 @@
 import type { Address, Attachment, Battery, Chapter, LabReport, Patient, Practitioner, Result, Value } from '../model/labreport.types.js';
 import { RecordReader, preview, unescapeHprim, type Delimiters, type HprimRecord } from './hprim-records.js';
 import { sectionLabel } from './hprim-sections.js';
+import { hold, type Hold } from '../gate/hold.js';
 import { Warnings, decodeHprim, resultStatus } from './hprim-text.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
 import { Memo, copyRange, parseFlag, flagAsWritten, parseRange, parseTimestamp, parseValue } from './values.js';
@@ -48,7 +49,7 @@ class SanteParser {
   private commentResult: Result | undefined;
   private readonly reports = new Map<string, ReportCtx>();
   private sawL = false;
-  private holds = 0;
+  readonly holds: Hold[] = [];
   private readonly timestamps = new Memo(parseTimestamp);
   private readonly ranges = new Memo(parseRange);
   /** Test codes, labels and units repeat on every result: one stored string for each spelling. */
@@ -358,8 +359,7 @@ class SanteParser {
     if (!filename) throw new InputError({ file: this.opts.file, ...this.where(rec, 6) }, 'file reference (FIC) without a file name');
     const bytes = this.opts.companion?.(filename);
     if (!bytes) {
-      this.holds++;
-      this.w.add(this.where(rec, 6), `HOLD: the report refers to the file ${preview(filename)} (OBX FIC), which is not beside the input`);
+      this.holds.push(hold('companion-missing', `the report refers to the file ${preview(filename)} (OBX FIC), which is not beside the input`, { where: this.where(rec, 6) }));
       return;
     }
     const ext = filename.toLowerCase().split('.').pop() ?? '';
@@ -438,7 +438,7 @@ class SanteParser {
       const comments = [...ctx.patient.comments, ...ctx.orphanComments];
       if (comments.length) r.comments = comments;
       r.status = this.combinedStatus(ctx);
-      if (!r.chapters.length && !r.attachments?.length && !this.holds) this.w.add({ line: r.source!.line, field: 'OBX' }, 'request with no result');
+      if (!r.chapters.length && !r.attachments?.length && !this.holds.length) this.w.add({ line: r.source!.line, field: 'OBX' }, 'request with no result');
       out.push(r);
     }
     if (!out.length) throw new InputError({ file: this.opts.file, line: lastLine }, 'no patient with a request (P and OBR) in the file: nothing to send');
@@ -468,7 +468,7 @@ export function parseHprimSante(bytes: Buffer, opts: ParseOptions): ParseResult 
   for (let rec = reader.next(); rec; rec = reader.next()) parser.add(rec, reader.delimiters!);
   if (!reader.delimiters) throw new InputError({ file: opts.file, line: 1, field: 'H' }, 'empty file: no H record');
   const reports = parser.finish(reader, Math.max(1, reader.physicalLine));
-  return { format: 'hprim-sante', charset, reports, warnings: w.done() };
+  return { format: 'hprim-sante', charset, reports, warnings: w.done(), holds: parser.holds };
 }
 
 /** A deep copy of plain JSON data (what structuredClone gives for it, at a fraction of the cost). */

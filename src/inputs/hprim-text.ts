@@ -6,7 +6,7 @@ import { InputError, type InputLocation, type ParseOptions, type ParseWarning } 
  * repairing double-encoded UTF-8, reading lines one at a time, and a bounded warning list.
  */
 
-/** Keeps the journal readable on huge files; HOLD warnings are never dropped (they decide delivery). */
+/** Keeps the journal readable on huge files. */
 const MAX_WARNINGS = 200;
 
 export class Warnings {
@@ -15,7 +15,7 @@ export class Warnings {
   constructor(readonly file: string) {}
 
   add(where: Omit<InputLocation, 'file'>, message: string): void {
-    if (this.list.length >= MAX_WARNINGS && !message.startsWith('HOLD:')) { this.dropped++; return; }
+    if (this.list.length >= MAX_WARNINGS) { this.dropped++; return; }
     this.list.push({ file: this.file, ...where, message });
   }
 

@@ -26,5 +26,5 @@ export function parseJson(text: string, opts: ParseOptions): ParseResult {
     const report = item as LabReport;
     reports.push({ ...report, source: { ...report.source, format: 'json', file: opts.file } });
   });
-  return { format: 'json', charset: 'utf-8', reports, warnings: [] };
+  return { format: 'json', charset: 'utf-8', reports, warnings: [], holds: [] };
 }

@@ -1,4 +1,5 @@
 import type { LabReport } from '../model/labreport.types.js';
+import type { Hold } from '../gate/hold.js';
 
 export type InputFormat = NonNullable<LabReport['source']>['format'];
 
@@ -20,6 +21,8 @@ export interface ParseResult {
   charset: string;
   reports: LabReport[];
   warnings: ParseWarning[];
+  /** What the file itself says must wait for a person (typed, never a warning prefix). */
+  holds: Hold[];
 }
 
 export interface ParseOptions {

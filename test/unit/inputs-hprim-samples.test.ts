@@ -62,7 +62,7 @@ const expectations: Record<string, (r: ParseResult) => void> = {
     assert.deepEqual(res(rep, 'OT1').comments, ['Anemie macrocytaire']);
     assert.equal(res(rep, 'HT').label, 'Hematocrite');
     assert.deepEqual(rep.chapters.map((c) => c.label), ['Biochimie', 'Hématologie']);
-    assert.ok(r.warnings.some((w) => w.message.startsWith('HOLD:') && /AL213202\.j1/.test(w.message)));
+    assert.ok(r.holds.some((h) => h.code === 'companion-missing' && /AL213202\.j1/.test(h.reason)));
   },
   'linuxfr-libhprim-hprimsante-2.2-acide-urique-latin1.hpr': (r) => {
     const rep = one(r);

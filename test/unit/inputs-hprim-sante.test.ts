@@ -122,24 +122,25 @@ test('chapters come from the section code with French labels; batteries from the
 });
 
 test('FIC with its companion file: attached as report-pdf in base64', () => {
-  const { reports, warnings } = parseFixture('sante-two-patients-cr.hpr');
+  const { reports, holds } = parseFixture('sante-two-patients-cr.hpr');
   assert.deepEqual(reports[1]!.attachments, [{
     filename: 'CR0042.PDF', contentType: 'application/pdf', base64: readFileSync(`${companionDir}/CR0042.PDF`).toString('base64'), role: 'report-pdf',
   }]);
-  assert.ok(!warnings.some((w) => w.message.startsWith('HOLD:')));
+  assert.deepEqual(holds, []);
 });
 
-test('FIC without its companion: a HOLD warning naming the file, line and field', () => {
-  const { warnings } = parseFixture('sante-two-patients-cr.hpr', { companion: () => undefined });
-  const hold = warnings.find((w) => w.message.startsWith('HOLD:'));
+test('FIC without its companion: a typed hold naming the file, line and field', () => {
+  const { holds } = parseFixture('sante-two-patients-cr.hpr', { companion: () => undefined });
+  const [hold] = holds;
   assert.ok(hold);
-  assert.equal(hold.line, 15);
-  assert.equal(hold.field, 'OBX 10.6');
-  assert.match(hold.message, /CR0042\.PDF/);
+  assert.equal(hold.code, 'companion-missing');
+  assert.equal(hold.where?.line, 15);
+  assert.equal(hold.where?.field, 'OBX 10.6');
+  assert.match(hold.reason, /CR0042\.PDF/);
 });
 
 test('other delimiters |\\^&~, LF, CE values, "" nulls warned, FIC path with a backslash', () => {
-  const { reports, warnings } = parseFixture('sante-alt-delimiters-lf.hpr');
+  const { reports, warnings, holds } = parseFixture('sante-alt-delimiters-lf.hpr');
   const [r] = reports as [LabReport];
   assert.deepEqual(r.lab, { name: 'LABORATOIRE CASA', code: 'CASA' });
   assert.deepEqual(r.patient.givenNames, ['Jean']);
@@ -149,7 +150,7 @@ test('other delimiters |\\^&~, LF, CE values, "" nulls warned, FIC path with a b
   assert.deepEqual(result(r, 'GRP').value, { kind: 'coded', code: 'A+', label: 'Groupe A Rh positif', system: 'L' });
   assert.ok(warnings.some((w) => w.line === 1 && /LF instead of CR/.test(w.message)));
   assert.ok(warnings.some((w) => w.line === 2 && w.field === 'P 8.7' && /""/.test(w.message)));
-  assert.ok(warnings.some((w) => w.line === 6 && w.message.startsWith('HOLD:') && /X\.PDF/.test(w.message)));
+  assert.ok(holds.some((h) => h.where?.line === 6 && h.code === 'companion-missing' && /X\.PDF/.test(h.reason)));
 });
 
 test('CR, LF and CRLF give the same reports', () => {
