@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { allowlistPolicy, importAllowlist } from '../routing/allowlist-store.js';
-import { lastImport } from '../routing/imports-store.js';
+import { transportKind } from '../mail/transports.js';
 import { config, EXIT, importReference, openReadOnly, out } from './context.js';
 
 export function register(program: Command): void {
@@ -9,7 +8,7 @@ export function register(program: Command): void {
   allowlist.command('import')
     .description('import listeblanchemssante.xml, replacing the previous list')
     .argument('<file>')
-    .action((file: string, _opts, cmd: Command) => importReference(cmd, 'allowlist', (db) => importAllowlist(db, file), (result) => ({
+    .action((file: string, _opts, cmd: Command) => importReference(cmd, 'allowlist', (journal) => journal.importAllowlist(file), (result) => ({
       event: `imported ${file}: ${result.rows} domains (list of ${result.fileDate ?? 'unknown date'})${result.skipped ? `, ${result.skipped} invalid names` : ''}`,
       lines: [
         `imported ${result.rows} MSSanté domains from ${file}${result.fileDate ? ` (list of ${result.fileDate})` : ''}`,
@@ -24,9 +23,9 @@ export function register(program: Command): void {
       const cfg = config(cmd);
       const journal = openReadOnly(cfg);
       try {
-        const { check, warning } = allowlistPolicy(journal.db, cfg.transport.type);
+        const { check, warning } = journal.allowlistPolicy(transportKind(cfg).needsAllowlist);
         const results = addresses.map((address) => ({ address, refused: check(address) ?? null }));
-        const last = lastImport(journal.db, 'allowlist');
+        const last = journal.lastImport('allowlist');
         out(cmd, { list: last ?? null, warning: warning ?? null, results }, () => [
           ...(warning ? [`warning: ${warning}`] : []),
           ...results.map((r) => r.refused ? `held  ${r.address}: ${r.refused}` : `ok    ${r.address}`),

@@ -56,19 +56,23 @@ export function openUnlocked(cfg: ResolvedConfig, command: string): Journal {
  * `labmss <kind> import FILE`: loads a reference list into the journal database, records it as an event
  * and prints what came in. A file that cannot be used exits 1 with the reason; the previous list stays.
  */
-export function importReference<R>(cmd: Command, kind: 'allowlist' | 'directory', load: (db: Journal['db']) => R,
-  report: (r: R) => { event: string; lines: string[] }): void {
+export async function importReference<R>(cmd: Command, kind: 'allowlist' | 'directory', load: (journal: Journal) => R,
+  report: (r: R) => { event: string; lines: string[] }): Promise<void> {
   const journal = openUnlocked(config(cmd), `${kind} import`);
   try {
     let result: R;
     try {
-      result = load(journal.db);
+      result = load(journal);
     } catch (err) {
       throw new CliError(`${kind} import: ${(err as Error).message}`, EXIT.PROBLEMS);
     }
     const { event, lines } = report(result);
     journal.event(kind, {}, event);
-    out(cmd, result, () => lines);
+    // Deliveries held for their address may have one now (or their domain may be allowed now).
+    const { releaseAfterImport } = await import('./release.js');
+    const released = releaseAfterImport(journal, config(cmd));
+    out(cmd, { ...result, released }, () => [...lines,
+      ...(released.length ? [`${released.length} held delivery(ies) released: ${released.map((r) => `D${r.delivery} → ${r.recipient}`).join(', ')}`] : [])]);
   } finally {
     journal.close();
   }

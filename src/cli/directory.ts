@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { classifyQuery, type DirectoryEntry } from '../routing/directory.js';
-import { importDirectory, lookupDirectory } from '../routing/directory-store.js';
-import { lastImport } from '../routing/imports-store.js';
 import { CliError, config, EXIT, importReference, openReadOnly, out } from './context.js';
 
 function entryLine(e: DirectoryEntry): string {
@@ -20,7 +18,7 @@ export function register(program: Command): void {
   directory.command('import')
     .description('import Extraction_Correspondance_MSSante_AAAAMMJJhhmm.zip (or its .txt), replacing the previous import')
     .argument('<file>')
-    .action((file: string, _opts, cmd: Command) => importReference(cmd, 'directory', (db) => importDirectory(db, file), (result) => {
+    .action((file: string, _opts, cmd: Command) => importReference(cmd, 'directory', (journal) => journal.importDirectory(file), (result) => {
       const rate = Math.round(result.rows / Math.max(result.seconds, 1e-6));
       return {
         event: `imported ${file}: ${result.rows} mailboxes (extraction of ${result.fileDate ?? 'unknown date'}), ${result.duplicates} duplicates, ${result.skipped} unusable lines`,
@@ -41,12 +39,13 @@ export function register(program: Command): void {
       const cfg = config(cmd);
       const journal = openReadOnly(cfg);
       try {
-        const last = lastImport(journal.db, 'directory');
+        const last = journal.lastImport('directory');
         if (!last) throw new CliError('no directory imported yet: run `labmss directory import Extraction_Correspondance_MSSante_….zip`', EXIT.PROBLEMS);
         const q = classifyQuery(words.join(' '));
-        const entries = lookupDirectory(journal.db, q, Math.max(1, Number(opts.limit) || 50));
-        out(cmd, { query: q, extraction: last.fileDate, importedAt: last.importedAt, entries }, () => entries.length
-          ? entries.map(entryLine)
+        const limit = Math.max(1, Number(opts.limit) || 50);
+        const { entries, truncated } = journal.lookupDirectory(q, limit);
+        out(cmd, { query: q, extraction: last.fileDate, importedAt: last.importedAt, entries, truncated }, () => entries.length
+          ? [...entries.map(entryLine), ...(truncated ? [`… more than ${limit} entries: only the first ${limit} shown (--limit N, or a narrower query)`] : [])]
           : [`nothing for ${q.label} in the extraction of ${last.fileDate ?? last.importedAt.slice(0, 10)}`]);
         if (!entries.length) process.exitCode = EXIT.PROBLEMS;
       } finally {

@@ -1,16 +1,17 @@
-import type { PassSummary } from '../dispatcher.js';
+import type { PassSummary } from '../summary.js';
 
 /** A pass told in a few lines; problems always, the rest unless --quiet. */
 export function summaryLines(s: PassSummary, quiet: boolean): string[] {
   const lines: string[] = [];
   if (!quiet) {
     lines.push(`${s.claimed} file(s) claimed, ${s.reports} report(s), ${s.sent} message(s) sent` +
-      `${s.duplicates ? `, ${s.duplicates} duplicate(s) skipped` : ''}${s.deferred.length ? `, ${s.deferred.length} deferred` : ''}`);
+      `${s.released ? `, ${s.released} held delivery(ies) released` : ''}${s.deferred.length ? `, ${s.deferred.length} deferred` : ''}`);
   }
   if (!quiet && s.settling) {
     lines.push(`${s.settling} file(s) modified in the last moments (maybe still being written): left for the next pass (intake.settleSeconds)`);
   }
   for (const q of s.quarantined) lines.push(`quarantined: ${q.reason}`);
+  for (const d of s.duplicates) lines.push(`not sent: ${d.reason}`);
   for (const h of s.held) lines.push(`held D${h.delivery} ${h.recipient}: ${h.reason}`);
   for (const f of s.failed) lines.push(`failed D${f.delivery} ${f.recipient}: ${f.reason}`);
   if (!quiet) for (const d of s.deferred) lines.push(`deferred D${d.delivery} ${d.recipient}: ${d.reason}`);

@@ -69,6 +69,10 @@ export interface LabmssConfig {
      * Charset of HPRIM files that declare none (ISO-8859-1 by the standard).
      */
     hprimCharset?: string;
+    /**
+     * A file that would produce more messages than this is held for a person (a LIS export gone wrong).
+     */
+    maxMessagesPerFile?: number;
     maxFileMegabytes?: number;
   };
   /**
@@ -289,6 +293,10 @@ export interface ResolvedConfig {
      * Charset of HPRIM files that declare none (ISO-8859-1 by the standard).
      */
     hprimCharset: string;
+    /**
+     * A file that would produce more messages than this is held for a person (a LIS export gone wrong).
+     */
+    maxMessagesPerFile: number;
     maxFileMegabytes: number;
   };
   /**

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
-import { Dispatcher, emptySummary, type PassSummary } from '../dispatcher.js';
+import { Pipeline } from '../pipeline.js';
+import { emptySummary, type PassSummary } from '../summary.js';
 import type { Journal } from '../queue/journal.js';
 import { listExport } from '../queue/spool.js';
 import type { Transport } from '../mail/transport.js';
@@ -20,7 +21,7 @@ export interface DaemonDeps {
 }
 
 /** What the daemon works with; replaced as a whole when the config is reloaded. */
-interface Context { config: ResolvedConfig; dispatcher: Dispatcher; transport: Transport }
+interface Context { config: ResolvedConfig; pipeline: Pipeline; transport: Transport }
 
 const ids = (list: Array<{ delivery: number }>) => list.map((x) => `D${x.delivery}`);
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -57,7 +58,7 @@ export class Daemon {
   private contextFor(config: ResolvedConfig): Context {
     const transport = this.deps.createTransport(config);
     try {
-      return { config, transport, dispatcher: new Dispatcher(config, this.deps.journal, transport) };
+      return { config, transport, pipeline: new Pipeline(config, this.deps.journal, transport) };
     } catch (err) {
       void transport.close();
       throw err;
@@ -68,10 +69,11 @@ export class Daemon {
   async start(): Promise<void> {
     const { config } = this.ctx;
     const resumed = emptySummary();
-    await this.ctx.dispatcher.resumeIncoming(resumed);
+    await this.ctx.pipeline.resumeIncoming(resumed);
     if (resumed.claimed || resumed.reports || resumed.quarantined.length) {
       this.log.info({ files: resumed.claimed, reports: resumed.reports, quarantined: resumed.quarantined.length }, 'resumed files claimed before a stop');
     }
+    this.releaseHeld();
     const sending = this.deps.journal.deliveriesInStates(['sending']).map((d) => `D${d.id}`);
     if (sending.length) this.log.info({ deliveries: sending }, 'deliveries caught sending by a stop: resending the same message');
     this.startWatcher();
@@ -80,6 +82,12 @@ export class Daemon {
     this.startTimers();
     this.log.info({ export: config.paths.export, state: config.paths.state, transport: this.ctx.transport.name,
       concurrency: config.watch.concurrency, stableMs: config.watch.stableMilliseconds }, 'watching');
+  }
+
+  /** Held deliveries whose address was the problem: at start and after a reload (address book, directory, list). */
+  private releaseHeld(): void {
+    const released = this.ctx.pipeline.releaseHeld(emptySummary()).released;
+    if (released.length) this.log.info({ deliveries: released.map((r) => `D${r.delivery}`) }, 'held deliveries released: their cause has gone');
   }
 
   private startWatcher(): void {
@@ -161,7 +169,7 @@ export class Daemon {
       await breathe();
       // In a burst, messages go out as files come in: intake waits while more than a few rounds of
       // messages are waiting, instead of rendering the whole burst before the first doctor gets anything.
-      if (this.ctx.dispatcher.journal.pendingCount() > 16 * this.ctx.config.watch.concurrency) await this.delivery.idle();
+      if (this.ctx.pipeline.journal.pendingCount() > 16 * this.ctx.config.watch.concurrency) await this.delivery.idle();
     }
   }
 
@@ -169,13 +177,13 @@ export class Daemon {
     const summary = emptySummary();
     const file = basename(path);
     try {
-      if (!(await this.ctx.dispatcher.claimAndProcess(path, summary))) return;
+      if (!(await this.ctx.pipeline.claimAndProcess(path, summary))) return;
     } catch (err) {
       this.log.error({ file, err: message(err) }, 'file not processed; a claimed file is resumed at the next start');
       return;
     }
     this.count(summary);
-    const outcome = summary.quarantined.length ? 'quarantined' : summary.duplicates ? 'duplicate' : 'parsed';
+    const outcome = summary.quarantined.length ? 'quarantined' : summary.duplicates.length ? 'duplicate' : 'parsed';
     this.log.info({ file, outcome, reports: summary.reports, held: ids(summary.held) }, 'file processed');
     this.delivery.kick();
   }
@@ -185,13 +193,13 @@ export class Daemon {
     this.totals.reports += s.reports;
     this.totals.sent += s.sent;
     this.totals.quarantined += s.quarantined.length;
-    this.totals.duplicates += s.duplicates;
+    this.totals.duplicates += s.duplicates.length;
   }
 
   private async deliveryPass(): Promise<void> {
     const ctx = this.ctx;
     const summary = emptySummary();
-    await ctx.dispatcher.deliverDue(summary, ctx.config.watch.concurrency, this.abort.signal);
+    await ctx.pipeline.deliverDue(summary, ctx.config.watch.concurrency, this.abort.signal);
     this.count(summary);
     if (summary.sent || summary.deferred.length || summary.failed.length || summary.held.length) {
       this.log.info({ sent: summary.sent, deferred: ids(summary.deferred), failed: ids(summary.failed), held: ids(summary.held) }, 'delivery pass');
@@ -233,6 +241,7 @@ export class Daemon {
     this.startTimers();
     void this.delivery.idle().then(() => old.transport.close());
     this.log.info({ export: next.config.paths.export, transport: next.transport.name }, 'config reloaded');
+    this.releaseHeld();
     this.delivery.kick();
     return true;
   }

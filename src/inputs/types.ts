@@ -16,6 +16,11 @@ export interface ParseWarning extends InputLocation {
   message: string;
 }
 
+/** `FILE:LINE FIELD: message`, as the journal and the CLI print a warning. */
+export function formatWarning(w: ParseWarning): string {
+  return `${w.file}${w.line !== undefined ? `:${w.line}` : ''}${w.field ? ` ${w.field}` : ''}: ${w.message}`;
+}
+
 export interface ParseResult {
   format: InputFormat;
   charset: string;

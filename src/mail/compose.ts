@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type MailComposerType from 'nodemailer/lib/mail-composer';
 import type { LabReport } from '../model/labreport.types.js';
 import { displayDate, fileDate, patientDisplayName } from '../documents/names.js';
+import { MSS_HEADER_NAMES, reportDate, type DocumentKind, type StoredDocuments } from '../documents/kinds.js';
 
 /** What a message to one recipient about one report needs; compose is pure apart from the MIME boundaries. */
 export interface ComposeInput {
@@ -12,34 +13,12 @@ export interface ComposeInput {
   date: Date;
   /** X-MSS-NIL, on every message. */
   nil: string;
-  pdf: { filename: string; content: Buffer };
-  /** Stage 2: the IHE_XDM.ZIP and the CDA code (X-MSS-CODECDA). */
-  xdm?: { content: Buffer; cdaCode: string };
+  /** What is sent: the kind decides attachments, X-MSS headers and subject. */
+  kind: DocumentKind;
+  documents: StoredDocuments;
   readReceipt: boolean;
   /** Patient mailbox (Mon espace santé): end the exchange with X-MSS-MES: FIN. */
   endExchange?: boolean;
-}
-
-/** The INS traits R2 requires for X-MSS-INS: O: matricule + OID + birth name, first given name, birth date, sex. */
-export function insQualified(report: LabReport): boolean {
-  const p = report.patient;
-  return Boolean(p.ids.ins?.qualified && (p.birthFamilyName ?? p.familyName) && p.givenNames?.[0] && p.birthDate && p.sex && p.sex !== 'U');
-}
-
-/** Subject: R2's `XDM/1.0/DDM+<libellé> <NOM> <prénom> <date de naissance>` with a CDA, a plain French one without. */
-export function subjectFor(report: LabReport, stage2: boolean): string {
-  const p = report.patient;
-  const given = p.givenNames?.[0] ?? p.usedGivenName ?? '';
-  const birth = p.birthDate ? ` ${displayDate(p.birthDate)}` : '';
-  if (stage2) {
-    return `XDM/1.0/DDM+CR d'examens biologiques ${(p.birthFamilyName ?? p.familyName).toUpperCase()} ${given}${birth}`.replace(/\s+/g, ' ').trim();
-  }
-  const when = reportDate(report);
-  return `Compte rendu d'examens biologiques - ${patientDisplayName(report)}${when ? ` - ${displayDate(when.slice(0, 10))}` : ''}`;
-}
-
-function reportDate(report: LabReport): string | undefined {
-  return report.request.collectedAt ?? report.request.reportedAt ?? report.request.receivedAt;
 }
 
 const STATUS_LINE: Record<LabReport['status'], string> = {
@@ -64,7 +43,7 @@ export function bodyFor(input: ComposeInput): string {
   if (when) lines.push(`  Prélèvement du : ${displayDate(when)}`);
   if (r.request.fillerId) lines.push(`  N° de dossier : ${r.request.fillerId}`);
   lines.push('', STATUS_LINE[r.status], '');
-  lines.push(input.xdm
+  lines.push(input.kind.structured
     ? 'Pièces jointes : le compte rendu au format PDF et le document structuré CDA R2 (IHE_XDM.ZIP) intégrable dans votre logiciel.'
     : 'Pièce jointe : le compte rendu au format PDF.');
   lines.push('', 'Ce message a été envoyé automatiquement par la messagerie sécurisée de santé du laboratoire.',
@@ -74,30 +53,36 @@ export function bodyFor(input: ComposeInput): string {
 
 /** Builds the exact bytes of the message (.eml). */
 export async function composeMessage(input: ComposeInput): Promise<Buffer> {
-  const headers: Record<string, string> = { 'X-MSS-NIL': input.nil };
-  if (input.xdm) {
-    headers['X-MSS-CODECDA'] = input.xdm.cdaCode;
-    headers['X-MSS-INS'] = insQualified(input.report) ? 'O' : 'N';
-  }
+  const headers: Record<string, string> = { 'X-MSS-NIL': input.nil, ...input.kind.headers(input.report, input.documents) };
   if (input.endExchange) headers['X-MSS-MES'] = 'FIN';
   if (input.readReceipt) headers['Disposition-Notification-To'] = input.from.address;
-  const attachments = [];
-  if (input.xdm) attachments.push({ filename: 'IHE_XDM.ZIP', content: input.xdm.content, contentType: 'application/zip' });
-  attachments.push({ filename: input.pdf.filename, content: input.pdf.content, contentType: 'application/pdf' });
   // Loaded on first use: commands that never compose start faster.
   const MailComposer = createRequire(import.meta.url)('nodemailer/lib/mail-composer') as typeof MailComposerType;
   const composer = new MailComposer({
     from: { name: input.from.name, address: input.from.address },
     to: input.to.name ? { name: input.to.name, address: input.to.address } : input.to.address,
-    subject: subjectFor(input.report, Boolean(input.xdm)),
+    subject: input.kind.subject(input.report),
     text: bodyFor(input),
     messageId: input.messageId,
     date: input.date,
     headers,
-    attachments,
+    attachments: input.kind.attachments(input.documents),
     textEncoding: 'quoted-printable',
   });
-  return composer.compile().build();
+  return spellMssHeaders(await composer.compile().build());
+}
+
+/**
+ * nodemailer writes header names its own way (`X-Mss-Codecda`); the ANS specification spells them
+ * `X-MSS-CODECDA`, and some receiving software compares case-sensitively. Only the message's own header
+ * block is touched, never a part's or the body.
+ */
+export function spellMssHeaders(raw: Buffer): Buffer {
+  const end = raw.indexOf('\r\n\r\n');
+  if (end < 0) return raw;
+  let head = raw.subarray(0, end).toString('latin1');
+  for (const name of MSS_HEADER_NAMES) head = head.replace(new RegExp(`^${name}:`, 'gim'), `${name}:`);
+  return Buffer.concat([Buffer.from(head, 'latin1'), raw.subarray(end)]);
 }
 
 /** French letters a plain accent strip would lose: Œ, Æ, ß spelled out; accents removed. */

@@ -1,11 +1,41 @@
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
+import type { Finding } from './smtp/certs.js';
 import { OutboxTransport } from './outbox.js';
+import { smtpChecks } from './smtp/checks.js';
 import { createSmtpTransport } from './smtp/transport.js';
 import type { Transport } from './transport.js';
 
+/**
+ * What a configured transport is, before one is opened: whether its messages need the MSSanté allow-list,
+ * how many messages may be in flight, and what `doctor` checks. Commands ask this, never the config's type.
+ */
+export interface TransportKind {
+  readonly name: string;
+  /** Without an imported allow-list, nothing may be sent through it (every recipient is held). */
+  readonly needsAllowlist: boolean;
+  readonly concurrency: number;
+  create(): Transport;
+  check(now: Date): Promise<Finding[]>;
+}
+
 /** The transport the config names: the MSSanté SMTP operator, or the outbox folder (the default). */
+export function transportKind(config: ResolvedConfig): TransportKind {
+  const smtp = config.transport.smtp;
+  if (config.transport.type === 'smtp' && smtp) {
+    return {
+      name: `smtp ${smtp.host}:${smtp.port}`, needsAllowlist: true, concurrency: smtp.pool ?? 1,
+      create: () => createSmtpTransport(config), check: (now) => smtpChecks(smtp, now),
+    };
+  }
+  const dir = config.transport.outbox ?? join(config.paths.state, 'outbox');
+  return {
+    name: 'outbox', needsAllowlist: false, concurrency: 1,
+    create: () => new OutboxTransport(dir),
+    check: async () => [{ level: 'ok', what: `transport: outbox folder (${dir}); no operator connection to check` }],
+  };
+}
+
 export function createTransport(config: ResolvedConfig): Transport {
-  if (config.transport.type === 'smtp') return createSmtpTransport(config);
-  return new OutboxTransport(config.transport.outbox ?? join(config.paths.state, 'outbox'));
+  return transportKind(config).create();
 }

@@ -2,6 +2,12 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { migrate, schemaVersion, SCHEMA_VERSION, JournalTooNew } from './migrations.js';
+import { allowlistDomains, allowlistPolicy, importAllowlist, type AllowlistImport } from './store/allowlist.js';
+import { directoryView, importDirectory, lookupDirectory, type ImportResult } from './store/directory.js';
+import { lastImport, type ReferenceImport, type ReferenceKind } from './store/imports.js';
+import type { AllowlistCheck } from '../routing/allowlist.js';
+import type { DirectoryEntry, DirectoryView, LookupQuery } from '../routing/directory.js';
 
 /**
  * The journal: the single source of truth about files, reports, deliveries and what happened to them.
@@ -19,9 +25,16 @@ export interface FileRow {
 export interface ReportRow {
   id: number; file_id: number; idx: number; set_id: string; version: number; document_id: string;
   status: string; dossier: string | null; stage: number; json: string; created_at: string;
+  /** The CDA's `code/@code` when the version has one (null: PDF only, or journaled before labmss kept it). */
+  cda_code: string | null;
 }
 export interface DeliveryRow {
+  /** `recipient` is the one mailbox the message goes to, '' when there is none yet (held: no address). */
   id: number; report_id: number; recipient: string; role: string; stage: number; state: DeliveryState;
+  /** Who it is for, for people (a held delivery without an address: the doctor's name and RPPS). */
+  label: string | null;
+  /** Why it is held (src/gate/hold.ts HoldCode), while it is. */
+  hold_code: string | null;
   reason: string | null; message_id: string; eml_path: string | null; eml_sha256: string | null; eml_size: number | null;
   attempts: number; created_at: string; first_attempt_at: string | null; next_attempt_at: string | null;
   updated_at: string; last_reply: string | null; queue_id: string | null; accepted_at: string | null;
@@ -33,37 +46,6 @@ export interface EventRow {
 }
 
 export interface EventRefs { file?: number; report?: number; delivery?: number }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (
-  id INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
-  state TEXT NOT NULL, format TEXT, spool_path TEXT NOT NULL, claimed_at TEXT NOT NULL,
-  finished_at TEXT, error TEXT, warnings TEXT);
-CREATE INDEX IF NOT EXISTS files_sha ON files(sha256);
-CREATE TABLE IF NOT EXISTS reports (
-  id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES files(id), idx INTEGER NOT NULL,
-  set_id TEXT NOT NULL, version INTEGER NOT NULL, document_id TEXT NOT NULL, status TEXT NOT NULL,
-  dossier TEXT, stage INTEGER NOT NULL, json TEXT NOT NULL, created_at TEXT NOT NULL,
-  UNIQUE (file_id, idx));
-CREATE INDEX IF NOT EXISTS reports_set ON reports(set_id, version);
-CREATE TABLE IF NOT EXISTS deliveries (
-  id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id), recipient TEXT NOT NULL,
-  role TEXT NOT NULL, stage INTEGER NOT NULL, state TEXT NOT NULL, reason TEXT, message_id TEXT NOT NULL UNIQUE,
-  eml_path TEXT, eml_sha256 TEXT, eml_size INTEGER, attempts INTEGER NOT NULL DEFAULT 0,
-  created_at TEXT NOT NULL, first_attempt_at TEXT, next_attempt_at TEXT, updated_at TEXT NOT NULL,
-  last_reply TEXT, queue_id TEXT, accepted_at TEXT, delivered_at TEXT, read_at TEXT);
-CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries(state, next_attempt_at);
-CREATE INDEX IF NOT EXISTS deliveries_report ON deliveries(report_id);
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL,
-  file_id INTEGER, report_id INTEGER, delivery_id INTEGER, from_state TEXT, to_state TEXT, detail TEXT);
-CREATE INDEX IF NOT EXISTS events_report ON events(report_id);
-CREATE INDEX IF NOT EXISTS events_delivery ON events(delivery_id);
-CREATE INDEX IF NOT EXISTS events_at ON events(at);
-CREATE TRIGGER IF NOT EXISTS events_append_only_u BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS events_append_only_d BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-`;
 
 export const JOURNAL_FILE = 'journal.sqlite';
 
@@ -89,11 +71,13 @@ export class Journal {
 
   /** Opens (creating if needed) the journal of a state directory. `readonly` for status/log while a daemon runs. */
   static open(stateDir: string, opts: { actor?: string; readonly?: boolean; clock?: () => Date } = {}): Journal {
-    const db = new Database(join(stateDir, JOURNAL_FILE), { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+    const path = join(stateDir, JOURNAL_FILE);
+    if (opts.readonly) upgradeBeforeReading(path);
+    const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
     if (!opts.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
-      db.exec(SCHEMA);
+      try { migrate(db, path); } catch (err) { db.close(); throw err; }
     }
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
@@ -183,9 +167,9 @@ export class Journal {
   }
 
   addReport(r: Omit<ReportRow, 'id' | 'created_at'>): number {
-    const id = Number(this.db.prepare(`INSERT INTO reports (file_id, idx, set_id, version, document_id, status, dossier, stage, json, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(r.file_id, r.idx, r.set_id, r.version, r.document_id, r.status, r.dossier,
-      r.stage, r.json, this.now()).lastInsertRowid);
+    const id = Number(this.db.prepare(`INSERT INTO reports (file_id, idx, set_id, version, document_id, status, dossier, stage, json, cda_code, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(r.file_id, r.idx, r.set_id, r.version, r.document_id, r.status, r.dossier,
+      r.stage, r.json, r.cda_code, this.now()).lastInsertRowid);
     this.event('report', { file: r.file_id, report: id }, `dossier ${r.dossier ?? '?'} version ${r.version} (${r.status}), stage ${r.stage}`);
     return id;
   }
@@ -199,16 +183,17 @@ export class Journal {
   }
 
   // ── deliveries ───────────────────────────────────────────────────────────────
-  addDelivery(d: { reportId: number; recipient: string; role: string; stage: number; state: 'pending' | 'held'; reason?: string;
-    messageIdFor: (id: number) => string; emlPath?: string; emlSha256?: string; emlSize?: number }): number {
+  /** A new delivery, `pending` or `held` (with its hold code and reason); `recipient` '' when there is no address. */
+  addDelivery(d: { reportId: number; recipient: string; label?: string; role: string; stage: number; state: 'pending' | 'held';
+    reason?: string; holdCode?: string; messageIdFor: (id: number) => string }): number {
     const now = this.now();
-    const info = this.db.prepare(`INSERT INTO deliveries (report_id, recipient, role, stage, state, reason, message_id,
-      eml_path, eml_sha256, eml_size, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(d.reportId, d.recipient, d.role, d.stage, d.state, d.reason ?? null, `pending-${randomBytes(8).toString('hex')}`,
-        d.emlPath ?? null, d.emlSha256 ?? null, d.emlSize ?? null, now, now);
+    const info = this.db.prepare(`INSERT INTO deliveries (report_id, recipient, label, role, stage, state, reason, hold_code, message_id,
+      created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(d.reportId, d.recipient, d.label ?? null, d.role, d.stage, d.state, d.reason ?? null, d.holdCode ?? null,
+        `pending-${randomBytes(8).toString('hex')}`, now, now);
     const id = Number(info.lastInsertRowid);
     this.db.prepare('UPDATE deliveries SET message_id = ? WHERE id = ?').run(d.messageIdFor(id), id);
-    this.event('delivery', { report: d.reportId, delivery: id }, `${d.role} ${d.recipient}${d.reason ? `: ${d.reason}` : ''}`, { to: d.state });
+    this.event('delivery', { report: d.reportId, delivery: id }, `${d.role} ${d.recipient || d.label || '?'}${d.reason ? `: ${d.reason}` : ''}`, { to: d.state });
     return id;
   }
 
@@ -230,17 +215,22 @@ export class Journal {
       ${includeSending ? `OR state = 'sending'` : ''} ORDER BY id`).all(nowIso) as DeliveryRow[];
   }
 
-  /** Changes a delivery's state with its event in one transaction; refuses when the state is not what the caller saw. */
-  transition(id: number, from: DeliveryState | DeliveryState[], to: DeliveryState, patch: Partial<DeliveryRow> = {}, detail?: string): boolean {
+  /**
+   * Changes a delivery with its event in one transaction, reading its state inside it: `decide` gives the
+   * new state, or undefined to refuse (nothing written). Only the state machine calls this
+   * (src/queue/delivery-state.ts `moveDelivery`). Leaving `held` clears the hold code.
+   */
+  changeDelivery(id: number, decide: (from: DeliveryState) => DeliveryState | undefined, patch: Partial<DeliveryRow>, detail: string | undefined, op: string): boolean {
     return this.tx(() => {
       const row = this.delivery(id);
-      const allowed = Array.isArray(from) ? from : [from];
-      if (!row || !allowed.includes(row.state)) return false;
+      const to = row && decide(row.state);
+      if (!row || !to) return false;
       const fields = { ...patch, state: to, updated_at: this.now() } as Record<string, unknown>;
+      if (to !== 'held' && row.hold_code) fields.hold_code = null;
       const keys = Object.keys(fields);
       this.db.prepare(`UPDATE deliveries SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`)
         .run(...keys.map((k) => fields[k] ?? null), id);
-      this.event(to, { report: row.report_id, delivery: id }, detail, { from: row.state, to });
+      this.event(to === row.state ? op : to, { report: row.report_id, delivery: id }, detail, { from: row.state, to });
       return true;
     });
   }
@@ -261,6 +251,20 @@ export class Journal {
       .all(...states) as DeliveryRow[];
   }
 
+  /** Every report and delivery, for the monthly figures. */
+  allReports(): ReportRow[] {
+    return this.db.prepare('SELECT * FROM reports ORDER BY id').all() as ReportRow[];
+  }
+
+  allDeliveries(): DeliveryRow[] {
+    return this.db.prepare('SELECT * FROM deliveries ORDER BY id').all() as DeliveryRow[];
+  }
+
+  /** Whether an event of this delivery already mentions `text` (a receipt's own Message-ID: not applied twice). */
+  eventMentions(deliveryId: number, text: string): boolean {
+    return this.db.prepare('SELECT 1 FROM events WHERE delivery_id = ? AND instr(detail, ?) > 0 LIMIT 1').get(deliveryId, text) !== undefined;
+  }
+
   events(filter: { report?: number; delivery?: number; file?: number; since?: string; limit?: number }): EventRow[] {
     const where: string[] = [];
     const args: unknown[] = [];
@@ -275,6 +279,29 @@ export class Journal {
     const rows = this.db.prepare(sql).all(...args) as EventRow[];
     return filter.limit ? rows.reverse() : rows;
   }
+
+  // ── reference data: the directory and the allow-list ─────────────────────────
+  importAllowlist(path: string): AllowlistImport { return importAllowlist(this.db, path, this.clock); }
+
+  importDirectory(path: string): ImportResult { return importDirectory(this.db, path, this.clock); }
+
+  lastImport(kind: ReferenceKind): ReferenceImport | undefined { return lastImport(this.db, kind); }
+
+  allowlistDomains(): string[] { return allowlistDomains(this.db); }
+
+  /** The allow-list check routing and every transport apply; `needsList`: without an imported list, refuse all. */
+  allowlistPolicy(needsList: boolean): { check: AllowlistCheck; warning?: string } { return allowlistPolicy(this.db, needsList); }
+
+  directoryView(): DirectoryView | undefined { return directoryView(this.db); }
+
+  /** Directory entries matching a query; `truncated` when there were more than `limit`. */
+  lookupDirectory(q: LookupQuery, limit: number): { entries: DirectoryEntry[]; truncated: boolean } {
+    const entries = lookupDirectory(this.db, q, limit + 1);
+    return { entries: entries.slice(0, limit), truncated: entries.length > limit };
+  }
+
+  /** SQLite page cache in KiB (the daemon keeps it small). */
+  setCacheKib(kib: number): void { this.db.pragma(`cache_size = -${Math.floor(kib)}`); }
 }
 
 /**
@@ -290,4 +317,18 @@ function reusePreparedStatements(db: Database.Database): void {
     if (!statement) compiled.set(sql, (statement = compile(sql)));
     return statement;
   }) as typeof db.prepare;
+}
+
+/**
+ * `status`, `log` and `show` open the journal read-only; a journal an older labmss wrote is brought up to
+ * date first (briefly writable), so they never misread it. A newer one is refused.
+ */
+function upgradeBeforeReading(path: string): void {
+  const probe = new Database(path, { readonly: true, fileMustExist: true });
+  let version: number;
+  try { version = schemaVersion(probe); } finally { probe.close(); }
+  if (version > SCHEMA_VERSION) throw new JournalTooNew(path, version);
+  if (version === SCHEMA_VERSION) return;
+  const db = new Database(path, { fileMustExist: true });
+  try { db.pragma('busy_timeout = 5000'); migrate(db, path); } finally { db.close(); }
 }

@@ -3,13 +3,14 @@ import type { AddressBook } from './address-book.js';
 import type { AllowlistCheck } from './allowlist.js';
 import { chooseMailbox, nationalIdsOf, type DirectoryView, type MailboxPreference } from './directory.js';
 import { describePatient, PATIENT_DOMAIN, patientRouting } from './patient.js';
+import type { HoldCode } from '../gate/hold.js';
 
 export type RecipientRole = 'prescriber' | 'copy' | 'patient' | 'other';
 
 export interface Recipient { address: string; name?: string; role: RecipientRole }
 
 /** Someone who should receive the report but cannot, with the reason a person can act on. */
-export interface Unrouted { who: string; role: RecipientRole; reason: string }
+export interface Unrouted { who: string; role: RecipientRole; reason: string; code: HoldCode; address?: string }
 
 export interface RoutingOptions {
   prescriber: boolean;
@@ -49,21 +50,21 @@ function practitionerName(p: Practitioner): string | undefined {
 const CHOOSE = 'choose with `labmss resend R… --to ADDR`';
 
 /** A practitioner's address: the address book, then the input, then the directory by identification nationale. */
-function practitionerAddress(p: Practitioner, ctx: RoutingContext): { address: string } | { reason: string } {
+function practitionerAddress(p: Practitioner, ctx: RoutingContext): { address: string } | { reason: string; code: HoldCode } {
   const address = ctx.addressBook.find(p)?.address ?? p.mssAddress;
   if (address) return { address };
   const ids = nationalIdsOf(p);
   if (!ctx.directory) {
-    return { reason: `no MSSanté address in the input or the address book${ids.length ? ', and no directory imported: run `labmss directory import FILE`' : ''}` };
+    return { code: 'no-address', reason: `no MSSanté address in the input or the address book${ids.length ? ', and no directory imported: run `labmss directory import FILE`' : ''}` };
   }
-  if (!ids.length) return { reason: 'no MSSanté address in the input or the address book, and no RPPS or ADELI to look up in the directory' };
+  if (!ids.length) return { code: 'no-address', reason: 'no MSSanté address in the input or the address book, and no RPPS or ADELI to look up in the directory' };
   const candidates = ids.flatMap((id) => ctx.directory!.candidates(id));
   const choice = chooseMailbox(candidates, ctx.options.preferMailboxType ?? 'hold');
   if ('address' in choice) return { address: choice.address };
   if ('ambiguous' in choice) {
-    return { reason: `several MSSanté addresses: ${choice.ambiguous.map((c) => `${c.address} (${c.type})`).join(', ')} — ${CHOOSE}` };
+    return { code: 'ambiguous-address', reason: `several MSSanté addresses: ${choice.ambiguous.map((c) => `${c.address} (${c.type})`).join(', ')} — ${CHOOSE}` };
   }
-  return { reason: `no MSSanté mailbox in ${ctx.directory.label} nor in the address book` };
+  return { code: 'no-address', reason: `no MSSanté mailbox in ${ctx.directory.label} nor in the address book` };
 }
 
 /** Moves the recipients whose address the allow-list refuses to `unrouted`, with its reason. */
@@ -72,7 +73,7 @@ export function screenRecipients(recipients: Recipient[], check: AllowlistCheck 
   const unrouted: Unrouted[] = [];
   for (const r of recipients) {
     const refused = check?.(r.address);
-    if (refused) unrouted.push({ who: r.address, role: r.role, reason: refused });
+    if (refused) unrouted.push({ who: r.name ?? r.address, address: r.address, role: r.role, reason: refused, code: 'not-allowed' });
     else kept.push(r);
   }
   return { recipients: kept, unrouted };
@@ -119,13 +120,13 @@ export function route(report: LabReport, ctx: RoutingContext): { recipients: Rec
   for (const [p, role] of practitioners) {
     const found = practitionerAddress(p, ctx);
     if ('address' in found) add({ address: found.address, name: practitionerName(p), role });
-    else unrouted.push({ who: describePractitioner(p), role, reason: found.reason });
+    else unrouted.push({ who: describePractitioner(p), role, reason: found.reason, code: found.code });
   }
 
   const patient = patientRouting(report, Boolean(ctx.options.patients?.enabled));
   if ('address' in patient) add({ address: patient.address, role: 'patient' });
-  else if ('held' in patient) unrouted.push({ who: describePatient(report), role: 'patient', reason: patient.held });
-  else if (inputAsksPatient && ctx.options.inputRecipients) unrouted.push({ who: describePatient(report), role: 'patient', reason: `not sent to the patient: ${patient.skip}` });
+  else if ('held' in patient) unrouted.push({ who: describePatient(report), role: 'patient', reason: patient.held, code: 'patient-route' });
+  else if (inputAsksPatient && ctx.options.inputRecipients) unrouted.push({ who: describePatient(report), role: 'patient', reason: `not sent to the patient: ${patient.skip}`, code: 'patient-route' });
 
   const screened = screenRecipients(recipients, ctx.allowlist);
   unrouted.push(...screened.unrouted);
@@ -133,7 +134,7 @@ export function route(report: LabReport, ctx: RoutingContext): { recipients: Rec
     const reason = !toProfessionals
       ? `the input keeps the report from professionals (${masking.maskedFromProfessionals ? 'MASQUE_PS' : 'DESTMSSANTEPS=N'}) and it does not go to the patient: ${'skip' in patient ? patient.skip : 'no address'}`
       : 'the report names no prescriber, copy or recipient';
-    unrouted.push({ who: 'nobody', role: 'other', reason });
+    unrouted.push({ who: 'nobody', role: 'other', reason, code: 'no-recipient' });
   }
   return { recipients: screened.recipients, unrouted };
 }

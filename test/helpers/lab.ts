@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/load.js';
 import { repoRoot } from './paths.js';
 import { Journal } from '../../src/queue/journal.js';
-import { importAllowlist } from '../../src/routing/allowlist-store.js';
+import { importAllowlist } from '../../src/queue/store/allowlist.js';
 import { tmpDir } from './tmp.js';
 
 /** A lab in a temp folder: the example config and address book, an empty export folder, overrides applied. */

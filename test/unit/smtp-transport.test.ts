@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Smtp } from '../../src/config/config.types.js';
-import { Dispatcher, emptySummary } from '../../src/dispatcher.js';
+import { Pipeline } from '../../src/pipeline.js';
+import { emptySummary } from '../../src/summary.js';
 import { SmtpTransport } from '../../src/mail/smtp/transport.js';
 import { smtpTls } from '../../src/mail/smtp/tls.js';
 import { createTestPki, type TestPki } from '../helpers/test-pki.js';
@@ -72,7 +73,7 @@ describe('SMTP transport against a server that requires client certificates', ()
     const { config, journal } = tempState({ transport: { type: 'smtp', smtp: smtpConfig(server.port) } });
     const [id] = addPendingDeliveries(journal, config.paths.state, ['dr.martin@mss.test']);
     const t = new SmtpTransport(config.transport.smtp!);
-    const d = new Dispatcher(config, journal, t, () => now);
+    const d = new Pipeline(config, journal, t, () => now);
     const s1 = emptySummary();
     await d.deliverDue(s1);
     let row = journal.delivery(id!)!;
@@ -103,7 +104,7 @@ describe('SMTP transport against a server that requires client certificates', ()
     const [id] = addPendingDeliveries(journal, config.paths.state, ['dr.martin@mss.test']);
     const t = new SmtpTransport(config.transport.smtp!);
     const s = emptySummary();
-    await new Dispatcher(config, journal, t).deliverDue(s);
+    await new Pipeline(config, journal, t).deliverDue(s);
     await t.close();
     const row = journal.delivery(id!)!;
     assert.equal(row.state, 'failed');
@@ -154,7 +155,7 @@ describe('SMTP transport against a server that requires client certificates', ()
     const ids = addPendingDeliveries(journal, config.paths.state, ['dr.martin@mss.test', 'dr.durand@mss.test', 'dr.x@mss.test']);
     const t = new SmtpTransport(config.transport.smtp!);
     const s = emptySummary();
-    await new Dispatcher(config, journal, t).deliverDue(s);
+    await new Pipeline(config, journal, t).deliverDue(s);
     await t.close();
     assert.deepEqual(ids.map((id) => journal.delivery(id)!.state), ['deferred', 'pending', 'pending']);
     assert.match(journal.delivery(ids[0]!)!.reason!, /client certificate.*not trusted/i);

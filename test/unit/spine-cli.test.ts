@@ -43,11 +43,13 @@ test('the example: run turns the export into .eml files whose PDFs carry every r
 
   cpSync(join(repoRoot, 'examples', 'export'), join(dir, 'export'), { recursive: true });
   dropped(join(dir, 'export'));
+  // Dropped again: nothing sent twice, and cron hears of it (exit 1) with the way to send anyway.
   const again = await cli('--json', 'run');
-  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.code, 1, again.stderr);
   const summary = JSON.parse(again.stdout);
   assert.equal(summary.sent, 0);
-  assert.equal(summary.duplicates, 4);
+  assert.equal(summary.duplicates.length, 4);
+  assert.match(summary.duplicates[0].reason, /same bytes as file F\d+ .*--force/);
   assert.equal(readdirSync(outbox).length, 7);
 
   const status = JSON.parse((await cli('--json', 'status')).stdout);
@@ -98,14 +100,17 @@ test('init writes a config that validates, and the schemas print', async () => {
 test('parse --json prints LabReports valid against the schema, with warnings; a bad file exits 1', async () => {
   const ok = await runCli(['parse', '--json', join(repoRoot, 'examples', 'export', 'rousseau-2026-11-22.hl7')]);
   assert.equal(ok.code, 0, ok.stderr);
-  const parsed = JSON.parse(ok.stdout);
+  const [parsed] = JSON.parse(ok.stdout);
   assert.equal(parsed.format, 'hl7v2');
   assert.equal(parsed.reports[0].chapters[0].batteries[0].results[2].value.value, '1.87');
   const dir = tmpDir('labmss-cli-');
   writeFileSync(join(dir, 'x.txt'), 'hello');
   const bad = await runCli(['parse', join(dir, 'x.txt')]);
   assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /x\.txt: error: x\.txt:1: unknown format/);
+  assert.match(bad.stderr, /x\.txt: would be quarantined: x\.txt:1: unknown format/);
+  // One shape whatever the files: an array, one entry per file.
+  const both = JSON.parse((await runCli(['parse', '--json', join(dir, 'x.txt')])).stdout);
+  assert.deepEqual(both.map((v: { verdict: string }) => v.verdict), ['quarantined']);
 });
 
 test('the journal, its WAL and every spool file are readable by the owner only', async () => {

@@ -2,8 +2,8 @@ import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { allowlistChecker, decodeAllowlist, parseAllowlist, type AllowlistCheck } from './allowlist.js';
-import { describeImport, ensureImportsTable, lastImport, recordImport, type ReferenceImport } from './imports-store.js';
+import { allowlistChecker, decodeAllowlist, parseAllowlist, type AllowlistCheck } from '../../routing/allowlist.js';
+import { describeImport, ensureImportsTable, lastImport, recordImport, type ReferenceImport } from './imports.js';
 
 /** The MSSanté allow-list in the journal database, and the policy that applies it. */
 
@@ -45,17 +45,20 @@ export function allowlistDomains(db: Database.Database): string[] {
 
 export const NO_ALLOWLIST = 'no MSSanté allow-list imported: run `labmss allowlist import FILE`';
 
+/** Before any list is imported: a transport that needs one sends nothing; the outbox lets everything through. */
+export function policyWithoutList(needsList: boolean): { check: AllowlistCheck; warning?: string } {
+  if (needsList) return { check: () => NO_ALLOWLIST };
+  return { check: () => undefined, warning: `${NO_ALLOWLIST}; the outbox transport writes every message anyway` };
+}
+
 /**
  * The check routing applies to every address. Without an imported list, the SMTP transport sends
  * nothing (every address is held with the reason); the outbox transport (local use, tests, the example)
  * lets everything through, and `warning` says so for the journal.
  */
-export function allowlistPolicy(db: Database.Database, transport: 'smtp' | 'outbox'): { check: AllowlistCheck; warning?: string } {
+export function allowlistPolicy(db: Database.Database, needsList: boolean): { check: AllowlistCheck; warning?: string } {
   const last = lastImport(db, 'allowlist');
-  if (!last) {
-    if (transport === 'smtp') return { check: () => NO_ALLOWLIST };
-    return { check: () => undefined, warning: `${NO_ALLOWLIST}; the outbox transport writes every message anyway` };
-  }
+  if (!last) return policyWithoutList(needsList);
   const stmt = db.prepare('SELECT 1 FROM allowlist_domains WHERE domain = ?');
   return { check: allowlistChecker({ has: (d) => stmt.get(d) !== undefined }, describeImport('list', last)) };
 }

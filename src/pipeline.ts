@@ -1,0 +1,142 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { ResolvedConfig } from './config/load.js';
+import type { DeliveryRow, Journal } from './queue/journal.js';
+import { claim, ensureSpool, listExport, moveTo, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
+import { breathe, SerialJob } from './queue/serial.js';
+import { transportKind } from './mail/transports.js';
+import type { Transport } from './mail/transport.js';
+import { GateSetup } from './gate/context.js';
+import { prepare } from './gate/prepare.js';
+import type { FilePlan } from './gate/plan.js';
+import { applyPlan } from './apply/apply.js';
+import { Deliverer, type DeliveryOutcome } from './deliver/deliver.js';
+import { releaseHeld, type ReleaseResult } from './deliver/release.js';
+import type { PassSummary } from './summary.js';
+
+export interface ProcessOptions {
+  /** Send even when the same bytes were processed before. */
+  force?: boolean;
+  /** Replace the recipients with these addresses (ad-hoc `send --to`). */
+  to?: string[];
+}
+
+/**
+ * The stages in order, for one state directory: intake (claim, resume, submit) → the gate (`prepare`, a
+ * plan) → `applyPlan` (documents and one journal transaction) → the deliverer (send what is due). Each stage
+ * lives in its own module; this class only wires them to one journal, spool and transport.
+ */
+export class Pipeline {
+  readonly layout: SpoolLayout;
+  readonly gate: GateSetup;
+  readonly deliverer: Deliverer;
+
+  constructor(readonly config: ResolvedConfig, readonly journal: Journal, readonly transport: Transport, private readonly clock: () => Date = () => new Date()) {
+    this.layout = spoolLayout(config.paths.state);
+    ensureSpool(this.layout);
+    this.gate = new GateSetup(config, transportKind(config).needsAllowlist);
+    this.deliverer = new Deliverer(config, journal, this.layout, transport, clock);
+  }
+
+  // ── intake ────────────────────────────────────────────────────────────────────
+  /** Claims every finished file of the export folder, after resuming files a crash left in the spool. */
+  async intake(summary: PassSummary, opts: ProcessOptions = {}, afterFile?: () => void): Promise<void> {
+    await this.resumeIncoming(summary);
+    const tooRecent: string[] = [];
+    const candidates = listExport(this.config.paths.export, {
+      ignore: this.config.intake.ignore,
+      settleMs: this.config.intake.settleSeconds * 1000,
+      now: this.clock().getTime(),
+      tooRecent,
+    });
+    summary.settling += tooRecent.length;
+    for (const c of candidates) {
+      await this.claimAndProcess(c.path, summary, opts);
+      afterFile?.();
+      await breathe();
+    }
+  }
+
+  /** Held deliveries whose address was the problem, looked at again (the address book or config may have changed). */
+  releaseHeld(summary: PassSummary): ReleaseResult {
+    const result = releaseHeld(this.journal, this.gate.routingFor(this.journal));
+    summary.released += result.released.length;
+    return result;
+  }
+
+  /**
+   * One pass (cron's `run`): intake and delivery overlap, so each file's messages go out while the next
+   * file is prepared. Delivery passes never run side by side (SerialJob).
+   */
+  async pass(summary: PassSummary, concurrency: number): Promise<void> {
+    this.releaseHeld(summary);
+    let failure: unknown;
+    const sender = new SerialJob(() => this.deliverDue(summary, concurrency), (err) => { failure ??= err; });
+    sender.kick();
+    try {
+      await this.intake(summary, {}, () => sender.kick());
+    } finally {
+      sender.kick();
+      await sender.idle();
+      await sender.close();
+    }
+    if (failure) throw failure;
+  }
+
+  /** Claims one export file (atomic rename) and processes it; false when another process took it first. */
+  async claimAndProcess(path: string, summary: PassSummary, opts: ProcessOptions = {}): Promise<boolean> {
+    const spooled = claim(path, this.layout, this.stamp());
+    if (!spooled) return false;
+    summary.claimed++;
+    await this.processSpooled(spooled, basename(path), summary, opts);
+    return true;
+  }
+
+  /** Files in incoming/ are claimed but not finished: a crash happened. Finish them now. */
+  async resumeIncoming(summary: PassSummary): Promise<void> {
+    const names = readdirSync(this.layout.incoming).filter((n) => !n.startsWith('.')).sort();
+    for (const name of names) {
+      const path = join(this.layout.incoming, name);
+      const row = this.journal.fileBySpoolPath(path);
+      if (row && row.state !== 'claimed') {
+        moveTo(path, row.state === 'quarantined' ? this.layout.quarantine : this.layout.done, row.name);
+        continue;
+      }
+      await this.processSpooled(path, row?.name ?? name.replace(/^\d{8}T\d{6}(\.\d+)?Z?-/, ''), summary, {});
+    }
+  }
+
+  /** Copies a file given on the command line into the spool (the original stays where it is) and processes it. */
+  async submit(path: string, summary: PassSummary, opts: ProcessOptions): Promise<void> {
+    const target = join(this.layout.incoming, `${this.stamp()}-${basename(path)}`);
+    await writeAtomic(target, readFileSync(path));
+    summary.claimed++;
+    await this.processSpooled(target, basename(path), summary, opts, dirname(path));
+  }
+
+  /** What the gate decides about a file, without claiming, writing or sending anything (`send --dry-run`). */
+  async plan(path: string, opts: ProcessOptions = {}): Promise<FilePlan> {
+    return prepare(readFileSync(path), this.gate.forFile(this.journal, { name: basename(path), companionDir: dirname(path), ...opts }));
+  }
+
+  private stamp(): string {
+    return this.clock().toISOString().replace(/[-:]/g, '').replace(/\.(\d+)Z$/, '.$1Z');
+  }
+
+  // ── the gate, then apply ────────────────────────────────────────────────────────
+  private async processSpooled(path: string, name: string, summary: PassSummary, opts: ProcessOptions, companionDir = this.config.paths.export): Promise<void> {
+    const bytes = readFileSync(path);
+    const id = this.journal.fileBySpoolPath(path)?.id ?? this.journal.addFile({ name, sha256: sha256(bytes), size: bytes.length, spoolPath: path });
+    const plan = await prepare(bytes, this.gate.forFile(this.journal, { name, companionDir, fileId: id, ...opts }));
+    await applyPlan(plan, { id, path, name }, this, summary);
+  }
+
+  // ── deliver ───────────────────────────────────────────────────────────────────
+  deliverDue(summary: PassSummary, concurrency = 1, signal?: AbortSignal): Promise<void> {
+    return this.deliverer.deliverDue(summary, concurrency, signal);
+  }
+
+  deliverOne(row: DeliveryRow, summary: PassSummary): Promise<DeliveryOutcome> {
+    return this.deliverer.deliverOne(row, summary);
+  }
+}
