@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/load.js';
 import { repoRoot } from './paths.js';
 import { Journal } from '../../src/queue/journal.js';
-import { importAllowlist } from '../../src/queue/store/allowlist.js';
 import { tmpDir } from './tmp.js';
 
 /** A lab in a temp folder: the example config and address book, an empty export folder, overrides applied. */
@@ -47,5 +46,5 @@ export function allowTestDomain(config: ResolvedConfig, dir: string, domain = 'm
   const list = join(dir, 'listeblanche.xml');
   writeFileSync(list, `<?xml version="1.0" encoding="UTF-8"?><ListeBlanche><Domaine><Nom>${domain}</Nom></Domaine></ListeBlanche>`);
   const journal = Journal.open(config.paths.state, { actor: 'test' });
-  try { importAllowlist(journal.db, list); } finally { journal.close(); }
+  try { journal.importAllowlist(list); } finally { journal.close(); }
 }

@@ -10,6 +10,7 @@ import { moveDelivery } from '../../src/queue/delivery-state.js';
 import { OutboxTransport } from '../../src/mail/outbox.js';
 import type { OutgoingMessage, SendOutcome, Transport } from '../../src/mail/transport.js';
 import { sampleReport, tempLab } from '../helpers/lab.js';
+import { fixtures } from '../helpers/paths.js';
 
 type Lab = ReturnType<typeof tempLab>;
 
@@ -215,4 +216,23 @@ test('stage 2 with what CR-BIO needs: IHE_XDM.ZIP and the PDF, with the MSSanté
   assert.equal(m.headers.get('x-mss-codecda'), '11502-2');
   assert.equal(m.headers.get('x-mss-ins'), 'N');
   assert.match(m.subject!, /^XDM\/1\.0\/DDM\+CR d'examens biologiques PATIENT13 Élodie 02\/01\/1980$/);
+});
+
+test('X-MSS-CODECDA is the code of the CDA that is sent: a carried document keeps its own', async () => {
+  const lab = tempLab({ stage: 2 });
+  const cda = '<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"><realmCode code="FR"/>'
+    + '<id root="1.2.250.1.999" extension="CR-77"/><code code="11488-4" codeSystem="2.16.840.1.113883.6.1" displayName="Note de consultation"/>'
+    + '<title>Compte rendu</title></ClinicalDocument>';
+  const oru = readFileSync(fixtures('hl7', 'cisis-cda.hl7'), 'utf8').replace(/\^TEXT\^XML\^Base64\^[A-Za-z0-9+/=]+/, `^TEXT^XML^Base64^${Buffer.from(cda).toString('base64')}`);
+  writeFileSync(join(lab.exportDir, 'carried.hl7'), oru);
+  const { journal, dispatcher } = open(lab, new OutboxTransport(outbox(lab)));
+  const s = await pass(dispatcher);
+  assert.ok(s.sent >= 1, JSON.stringify(s));
+  const sent = journal.deliveriesInStates(['accepted']);
+  for (const d of sent) {
+    const raw = readFileSync(join(outbox(lab), `D${d.id}.eml`), 'latin1');
+    const head = raw.split('\r\n\r\n')[0]!.split('\r\n');
+    assert.ok(head.includes('X-MSS-CODECDA: 11488-4'), head.join('\n'));
+  }
+  assert.equal(journal.report(sent[0]!.report_id)!.cda_code, '11488-4');
 });
