@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ResolvedConfig } from './config/load.js';
 import type { DeliveryRow, Journal } from './queue/journal.js';
-import { claim, ensureSpool, listExport, moveTo, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
+import { claim, ensureSpool, freeName, listExport, moveTo, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
 import { breathe, SerialJob } from './queue/serial.js';
 import { transportKind } from './mail/transports.js';
 import type { Transport } from './mail/transport.js';
@@ -13,6 +13,15 @@ import { applyPlan } from './apply/apply.js';
 import { Deliverer, type DeliveryOutcome } from './deliver/deliver.js';
 import { releaseHeld, type ReleaseResult } from './deliver/release.js';
 import type { PassSummary } from './summary.js';
+import { describeFault, isTransientFault } from './queue/faults.js';
+
+/** A fault of the machine met while processing a file: the file stays claimed, the pass stops. */
+export class TransientFault extends Error {
+  constructor(readonly file: string, override readonly cause: unknown) {
+    super(`${file}: ${describeFault(cause)}`);
+    this.name = 'TransientFault';
+  }
+}
 
 export interface ProcessOptions {
   /** Send even when the same bytes were processed before. */
@@ -41,6 +50,16 @@ export class Pipeline {
   // ── intake ────────────────────────────────────────────────────────────────────
   /** Claims every finished file of the export folder, after resuming files a crash left in the spool. */
   async intake(summary: PassSummary, opts: ProcessOptions = {}, afterFile?: () => void): Promise<void> {
+    try {
+      await this.intakeFiles(summary, opts, afterFile);
+    } catch (err) {
+      if (!(err instanceof TransientFault)) throw err;
+      // The machine, not the file: stop here (the next files would meet the same fault); all stay claimed or in the export folder.
+      summary.faults.push({ file: err.file, fault: describeFault(err.cause) });
+    }
+  }
+
+  private async intakeFiles(summary: PassSummary, opts: ProcessOptions, afterFile?: () => void): Promise<void> {
     await this.resumeIncoming(summary);
     const tooRecent: string[] = [];
     const candidates = listExport(this.config.paths.export, {
@@ -108,10 +127,15 @@ export class Pipeline {
 
   /** Copies a file given on the command line into the spool (the original stays where it is) and processes it. */
   async submit(path: string, summary: PassSummary, opts: ProcessOptions): Promise<void> {
-    const target = join(this.layout.incoming, `${this.stamp()}-${basename(path)}`);
-    await writeAtomic(target, readFileSync(path));
-    summary.claimed++;
-    await this.processSpooled(target, basename(path), summary, opts, dirname(path));
+    const target = freeName(this.layout.incoming, `${this.stamp()}-${basename(path)}`);
+    try {
+      await writeAtomic(target, readFileSync(path));
+      summary.claimed++;
+      await this.processSpooled(target, basename(path), summary, opts, dirname(path));
+    } catch (err) {
+      if (!(err instanceof TransientFault) && !isTransientFault(err)) throw err;
+      summary.faults.push({ file: err instanceof TransientFault ? err.file : basename(path), fault: describeFault(err instanceof TransientFault ? err.cause : err) });
+    }
   }
 
   /** What the gate decides about a file, without claiming, writing or sending anything (`send --dry-run`). */
@@ -124,11 +148,28 @@ export class Pipeline {
   }
 
   // ── the gate, then apply ────────────────────────────────────────────────────────
+  /**
+   * One file, isolated from the others: whatever goes wrong with it ends in its quarantine with its bytes
+   * and a reason — except a fault of the machine (disk full, I/O error), which is not the file's: it stays
+   * claimed and the fault is raised (`TransientFault`) so the caller stops and tries again later.
+   */
   private async processSpooled(path: string, name: string, summary: PassSummary, opts: ProcessOptions, companionDir = this.config.paths.export): Promise<void> {
-    const bytes = readFileSync(path);
-    const id = this.journal.fileBySpoolPath(path)?.id ?? this.journal.addFile({ name, sha256: sha256(bytes), size: bytes.length, spoolPath: path });
-    const plan = await prepare(bytes, this.gate.forFile(this.journal, { name, companionDir, fileId: id, ...opts }));
-    await applyPlan(plan, { id, path, name }, this, summary);
+    let id: number | undefined;
+    try {
+      const bytes = readFileSync(path);
+      id = this.journal.fileBySpoolPath(path)?.id ?? this.journal.addFile({ name, sha256: sha256(bytes), size: bytes.length, spoolPath: path });
+      const plan = await prepare(bytes, this.gate.forFile(this.journal, { name, companionDir, fileId: id, ...opts }));
+      await applyPlan(plan, { id, path, name }, this, summary);
+    } catch (err) {
+      const file = id === undefined ? name : `F${id}`;
+      if (isTransientFault(err) || id === undefined) throw new TransientFault(file, err);
+      const reason = `${name}: cannot be processed: ${describeFault(err)}`;
+      try {
+        await applyPlan({ verdict: 'quarantine', sha256: '', reason }, { id, path, name }, this, summary);
+      } catch (again) {
+        throw new TransientFault(file, again);
+      }
+    }
   }
 
   // ── deliver ───────────────────────────────────────────────────────────────────

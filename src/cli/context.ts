@@ -3,6 +3,8 @@ import { ConfigError, loadConfig, type ResolvedConfig } from '../config/load.js'
 import { Journal, defaultActor } from '../queue/journal.js';
 import { acquireLock, LockBusy, type Lock } from '../queue/lock.js';
 import { InputError } from '../inputs/types.js';
+import { evidenceCount, JournalLost } from '../queue/integrity.js';
+import { JournalTooNew } from '../queue/migrations.js';
 import { ensureSpool, spoolLayout } from '../queue/spool.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,6 +83,8 @@ export async function importReference<R>(cmd: Command, kind: 'allowlist' | 'dire
 /** Opens the journal read-only, without the lock: `status` and `log` answer while a daemon runs. */
 export function openReadOnly(cfg: ResolvedConfig): Journal {
   if (!existsSync(join(cfg.paths.state, 'journal.sqlite'))) {
+    const proofs = evidenceCount(cfg.paths.state);
+    if (proofs) throw new JournalLost(cfg.paths.state, proofs);
     throw new CliError(`no journal in ${cfg.paths.state} yet: run \`labmss run\` first`, EXIT.USAGE);
   }
   return Journal.open(cfg.paths.state, { readonly: true });
@@ -102,6 +106,7 @@ export function describeFailure(err: unknown): { message: string; code: number }
   if (err instanceof CliError) return { message: err.message, code: err.code };
   if (err instanceof ConfigError) return { message: err.message, code: EXIT.USAGE };
   if (err instanceof LockBusy) return { message: err.message, code: EXIT.USAGE };
+  if (err instanceof JournalLost || err instanceof JournalTooNew) return { message: err.message, code: EXIT.USAGE };
   if (err instanceof InputError) return { message: err.message, code: EXIT.PROBLEMS };
   const sys = err as NodeJS.ErrnoException;
   if (sys?.code === 'ENOENT' || sys?.code === 'EACCES' || sys?.code === 'EISDIR') {

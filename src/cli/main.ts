@@ -18,6 +18,7 @@ import * as doctor from './doctor.js';
 import * as resend from './resend.js';
 import * as stats from './stats.js';
 import * as release from './release.js';
+import * as journal from './journal.js';
 
 // Everything labmss writes (journal, spool, documents, outbox) holds patients' results: owner only.
 process.umask(0o077);
@@ -33,7 +34,7 @@ const program = new Command('labmss')
   .showHelpAfterError('(run `labmss help` for the commands)')
   .exitOverride();
 
-for (const command of [init, run, send, parse, render, status, log, show, schema, loinc, directory, allowlist, watch, resend, release, stats, doctor]) command.register(program);
+for (const command of [init, run, send, parse, render, status, log, show, schema, loinc, directory, allowlist, watch, resend, release, stats, journal, doctor]) command.register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -12,6 +12,7 @@ export function summaryLines(s: PassSummary, quiet: boolean): string[] {
   }
   for (const q of s.quarantined) lines.push(`quarantined: ${q.reason}`);
   for (const d of s.duplicates) lines.push(`not sent: ${d.reason}`);
+  for (const f of s.faults) lines.push(`not processed yet: ${f.file}: ${f.fault}; it stays claimed and is processed again by the next run once the fault is fixed`);
   for (const h of s.held) lines.push(`held D${h.delivery} ${h.recipient}: ${h.reason}`);
   for (const f of s.failed) lines.push(`failed D${f.delivery} ${f.recipient}: ${f.reason}`);
   if (!quiet) for (const d of s.deferred) lines.push(`deferred D${d.delivery} ${d.recipient}: ${d.reason}`);

@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
-import { Pipeline } from '../pipeline.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pipeline, TransientFault } from '../pipeline.js';
+import { describeFault } from '../queue/faults.js';
 import { emptySummary, type PassSummary } from '../summary.js';
 import type { Journal } from '../queue/journal.js';
 import { listExport } from '../queue/spool.js';
@@ -23,6 +25,9 @@ export interface DaemonDeps {
 /** What the daemon works with; replaced as a whole when the config is reloaded. */
 interface Context { config: ResolvedConfig; pipeline: Pipeline; transport: Transport }
 
+const FIRST_FAULT_DELAY_MS = 5_000;
+const MAX_FAULT_DELAY_MS = 300_000;
+
 const ids = (list: Array<{ delivery: number }>) => list.map((x) => `D${x.delivery}`);
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -42,6 +47,8 @@ export class Daemon {
   private timers: NodeJS.Timeout[] = [];
   private intakeLane: Promise<void> = Promise.resolve();
   private stopping = false;
+  /** The current wait after a fault of the machine; 0 when there is none. */
+  private faultDelayMs = 0;
   /** Counters for the shutdown line and for tests. */
   readonly totals = { files: 0, reports: 0, sent: 0, quarantined: 0, duplicates: 0 };
 
@@ -69,7 +76,13 @@ export class Daemon {
   async start(): Promise<void> {
     const { config } = this.ctx;
     const resumed = emptySummary();
-    await this.ctx.pipeline.resumeIncoming(resumed);
+    let fault: TransientFault | undefined;
+    try {
+      await this.ctx.pipeline.resumeIncoming(resumed);
+    } catch (err) {
+      if (!(err instanceof TransientFault)) throw err;
+      fault = err;
+    }
     if (resumed.claimed || resumed.reports || resumed.quarantined.length) {
       this.log.info({ files: resumed.claimed, reports: resumed.reports, quarantined: resumed.quarantined.length }, 'resumed files claimed before a stop');
     }
@@ -77,7 +90,7 @@ export class Daemon {
     const sending = this.deps.journal.deliveriesInStates(['sending']).map((d) => `D${d.id}`);
     if (sending.length) this.log.info({ deliveries: sending }, 'deliveries caught sending by a stop: resending the same message');
     this.startWatcher();
-    this.intakeLane = this.runIntake();
+    this.intakeLane = (fault ? this.waitOutFault(fault) : Promise.resolve()).then(() => this.runIntake());
     this.delivery.kick();
     this.startTimers();
     this.log.info({ export: config.paths.export, state: config.paths.state, transport: this.ctx.transport.name,
@@ -179,12 +192,34 @@ export class Daemon {
     try {
       if (!(await this.ctx.pipeline.claimAndProcess(path, summary))) return;
     } catch (err) {
-      this.log.error({ file, err: message(err) }, 'file not processed; a claimed file is resumed at the next start');
+      if (err instanceof TransientFault) return this.waitOutFault(err);
+      this.log.error({ file, err: message(err) }, 'file not claimed; it stays in the export folder and is tried again at the next scan');
       return;
     }
     this.count(summary);
     const outcome = summary.quarantined.length ? 'quarantined' : summary.duplicates.length ? 'duplicate' : 'parsed';
     this.log.info({ file, outcome, reports: summary.reports, held: ids(summary.held) }, 'file processed');
+    this.delivery.kick();
+  }
+
+  /**
+   * A fault of the machine (disk full, I/O error): the file stays claimed; intake waits, doubling the wait
+   * up to five minutes, then resumes the claimed files by itself — no restart needed.
+   */
+  private async waitOutFault(fault: TransientFault): Promise<void> {
+    this.faultDelayMs = Math.min(this.faultDelayMs ? this.faultDelayMs * 2 : FIRST_FAULT_DELAY_MS, MAX_FAULT_DELAY_MS);
+    this.log.warn({ file: fault.file, fault: describeFault(fault.cause), retryInSeconds: this.faultDelayMs / 1000 }, 'machine fault: the file stays claimed and is tried again');
+    try { await sleep(this.faultDelayMs, undefined, { signal: this.abort.signal }); } catch { return; }
+    const resumed = emptySummary();
+    try {
+      await this.ctx.pipeline.resumeIncoming(resumed);
+    } catch (err) {
+      if (err instanceof TransientFault) return this.waitOutFault(err);
+      throw err;
+    }
+    this.faultDelayMs = 0;
+    this.count(resumed);
+    this.log.info({ reports: resumed.reports, quarantined: resumed.quarantined.length }, 'fault gone: claimed files processed');
     this.delivery.kick();
   }
 

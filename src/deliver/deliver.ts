@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import type { DeliveryRow, Journal, ReportRow } from '../queue/journal.js';
 import { moveDelivery } from '../queue/delivery-state.js';
-import { reportDir, sha256, writeAtomic, type SpoolLayout } from '../queue/spool.js';
+import { keepProof, reportDir, sha256, type SpoolLayout } from '../queue/spool.js';
 import { expired, retryDelaySeconds } from '../queue/backoff.js';
 import { CDA_FILE, DOCUMENT_KINDS, kindFor, XDM_FILE, type StoredDocuments } from '../documents/kinds.js';
 import { composeMessage, pdfFileName } from '../mail/compose.js';
@@ -55,8 +55,7 @@ export class Deliverer {
         if (moveDelivery(this.journal, row.id, 'hold', { reason }, reason)) summary.held.push({ delivery: row.id, recipient: row.recipient, reason });
         return 'later';
       }
-      const emlPath = join(this.layout.mail, `D${row.id}.eml`);
-      await writeAtomic(emlPath, composed);
+      const emlPath = await keepProof(this.layout.mail, `D${row.id}.eml`, composed, row.message_id);
       // Recorded with the move to `sending` (one commit): a crash before it composes the message again.
       eml = { eml_path: emlPath, eml_sha256: sha256(composed), eml_size: composed.length };
       raw = composed;

@@ -94,7 +94,8 @@ function asciiName(s: string): string {
 /** R2 name of the PDF: `<date acte>_<type document>_<NOM>_<prénom>_<n° dossier>.pdf`. */
 export function pdfFileName(report: LabReport): string {
   const p = report.patient;
-  const part = (s: string | undefined) => asciiName(s ?? '').replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  // Each part bounded: a 243-letter family name must not make a name the filesystem refuses.
+  const part = (s: string | undefined) => asciiName(s ?? '').replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
   const date = fileDate(reportDate(report) ?? '');
   const pieces = [date, 'CR-BIO', part(p.familyName).toUpperCase(), part(p.givenNames?.[0] ?? p.usedGivenName), part(report.request.fillerId)];
   return `${pieces.filter(Boolean).join('_')}.pdf`;

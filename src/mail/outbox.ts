@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeAtomic } from '../queue/spool.js';
+import { keepProof } from '../queue/spool.js';
 import type { OutgoingMessage, SendOutcome, Transport } from './transport.js';
 
 /**
@@ -11,14 +11,15 @@ export class OutboxTransport implements Transport {
   constructor(private readonly dir: string) {}
 
   async send(message: OutgoingMessage): Promise<SendOutcome> {
-    const file = join(this.dir, `${message.deliveryId}.eml`);
+    let file = join(this.dir, `${message.deliveryId}.eml`);
     try {
-      await writeAtomic(file, message.raw);
+      // Never over another message (an earlier journal's): the same message again after a crash is rewritten.
+      file = await keepProof(this.dir, `${message.deliveryId}.eml`, message.raw, message.messageId);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? '';
       return { ok: false, permanent: code === 'EACCES' || code === 'EROFS', response: `outbox ${file}: ${(err as Error).message}` };
     }
-    return { ok: true, response: `written to ${file}` };
+    return { ok: true, response: `written to the outbox: ${file}` };
   }
 
   async close(): Promise<void> {}

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { migrate, schemaVersion, SCHEMA_VERSION, JournalTooNew } from './migrations.js';
+import { evidenceCount, journalAbsent, JournalLost } from './integrity.js';
 import { allowlistDomains, allowlistPolicy, importAllowlist, type AllowlistImport } from './store/allowlist.js';
 import { directoryView, importDirectory, lookupDirectory, type ImportResult } from './store/directory.js';
 import { lastImport, type ReferenceImport, type ReferenceKind } from './store/imports.js';
@@ -70,9 +71,13 @@ export class Journal {
   }
 
   /** Opens (creating if needed) the journal of a state directory. `readonly` for status/log while a daemon runs. */
-  static open(stateDir: string, opts: { actor?: string; readonly?: boolean; clock?: () => Date } = {}): Journal {
+  static open(stateDir: string, opts: { actor?: string; readonly?: boolean; clock?: () => Date; recovering?: boolean } = {}): Journal {
     const path = join(stateDir, JOURNAL_FILE);
     if (opts.readonly) upgradeBeforeReading(path);
+    else if (journalAbsent(path) && !opts.recovering) {
+      const proofs = evidenceCount(stateDir);
+      if (proofs) throw new JournalLost(stateDir, proofs);
+    }
     const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
     if (!opts.readonly) {
       db.pragma('journal_mode = WAL');
@@ -103,6 +108,24 @@ export class Journal {
   }
 
   tx<T>(fn: () => T): T { return this.db.transaction(fn)(); }
+
+  /** Delivery ids start above `floor` (a journal rebuilt beside the proofs of an earlier one). */
+  setDeliveryIdFloor(floor: number): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('delivery_id_floor', String(floor));
+  }
+
+  /**
+   * An online copy of the journal (SQLite's backup API: consistent while labmss writes), then fsynced.
+   * Returns the bytes written.
+   */
+  async backup(dest: string): Promise<number> {
+    await this.db.backup(dest);
+    const { openSync, fsyncSync, closeSync, statSync, chmodSync } = await import('node:fs');
+    chmodSync(dest, 0o600);
+    const fd = openSync(dest, 'r');
+    try { fsyncSync(fd); } finally { closeSync(fd); }
+    return statSync(dest).size;
+  }
 
   /**
    * Runs `fn` with commits that are atomic and survive a crash of labmss, but may be lost to a power cut
@@ -187,9 +210,12 @@ export class Journal {
   addDelivery(d: { reportId: number; recipient: string; label?: string; role: string; stage: number; state: 'pending' | 'held';
     reason?: string; holdCode?: string; messageIdFor: (id: number) => string }): number {
     const now = this.now();
-    const info = this.db.prepare(`INSERT INTO deliveries (report_id, recipient, label, role, stage, state, reason, hold_code, message_id,
-      created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(d.reportId, d.recipient, d.label ?? null, d.role, d.stage, d.state, d.reason ?? null, d.holdCode ?? null,
+    // Never below the ids an earlier journal of this directory used: their proofs are named after them.
+    const floor = Number(this.metaValue('delivery_id_floor') ?? 0);
+    const next = Math.max(floor, (this.db.prepare('SELECT MAX(id) AS m FROM deliveries').get() as { m: number | null }).m ?? 0) + 1;
+    const info = this.db.prepare(`INSERT INTO deliveries (id, report_id, recipient, label, role, stage, state, reason, hold_code, message_id,
+      created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(next, d.reportId, d.recipient, d.label ?? null, d.role, d.stage, d.state, d.reason ?? null, d.holdCode ?? null,
         `pending-${randomBytes(8).toString('hex')}`, now, now);
     const id = Number(info.lastInsertRowid);
     this.db.prepare('UPDATE deliveries SET message_id = ? WHERE id = ?').run(d.messageIdFor(id), id);

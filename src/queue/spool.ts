@@ -1,7 +1,7 @@
 import { closeSync, readFileSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, existsSync, chmodSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename } from 'node:fs/promises';
+import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
 
 /**
  * The spool: files on disk next to the journal. Everything is written to a temporary name, fsynced and
@@ -58,27 +58,83 @@ let writes = 0;
  * Writes bytes to `path` atomically (temp name in the same folder, fsync, rename, fsync folder), mode 0600.
  * Asynchronous: the file's write and fsync happen off the main thread, so messages keep going out while it
  * syncs (the folder's fsync, a fraction of a millisecond, is the one moveTo and claim use).
+ * `exclusive`: the file must not exist yet (proofs are never overwritten): EEXIST otherwise.
+ * Whatever fails (a full disk, a name refused), no temporary file is left behind.
  */
-export async function writeAtomic(path: string, data: Buffer | string): Promise<void> {
+export async function writeAtomic(path: string, data: Buffer | string, opts: { exclusive?: boolean } = {}): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${++writes}.tmp`);
-  const file = await open(tmp, 'w', 0o600);
+  // The temporary name never derives from the target's (a patient's name can make that too long).
+  const tmp = join(dir, `.labmss-${process.pid}-${++writes}.tmp`);
   try {
-    await file.writeFile(data);
-    await file.sync();
-  } finally {
-    await file.close();
+    const file = await open(tmp, 'wx', 0o600);
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    if (opts.exclusive) {
+      await link(tmp, path);
+      await unlink(tmp);
+    } else {
+      await rename(tmp, path);
+    }
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw err;
   }
-  await rename(tmp, path);
   fsyncDir(dir);
+}
+
+/**
+ * Writes a message where it is kept, never over another file: one with the same name and the same
+ * Message-ID is this delivery's own (composed before a crash) and is kept as it is; any other file of that
+ * name (an earlier journal's proof) stays, and the message goes beside it. Returns the path.
+ */
+export async function keepProof(dir: string, name: string, raw: Buffer, messageId: string): Promise<string> {
+  const path = join(dir, name);
+  try {
+    await writeAtomic(path, raw, { exclusive: true });
+    return path;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  if (messageIdOf(readFileSync(path)) === messageId) {
+    await writeAtomic(path, raw);
+    return path;
+  }
+  const beside = freeName(dir, name);
+  await writeAtomic(beside, raw, { exclusive: true });
+  return beside;
+}
+
+function messageIdOf(raw: Buffer): string | undefined {
+  const head = raw.subarray(0, Math.min(raw.length, 16_384)).toString('latin1').split(/\r?\n\r?\n/, 1)[0] ?? '';
+  return /^Message-ID:[ \t]*(\S+)/im.exec(head)?.[1];
 }
 
 /** A name in `dir` that does not exist yet: `name`, else `name.1`, `name.2`… (never overwrite evidence). */
 export function freeName(dir: string, name: string): string {
-  let candidate = name;
-  for (let i = 1; existsSync(join(dir, candidate)); i++) candidate = `${name}.${i}`;
+  const base = boundedName(name);
+  let candidate = base;
+  for (let i = 1; existsSync(join(dir, candidate)); i++) candidate = `${base}.${i}`;
   return join(dir, candidate);
+}
+
+/**
+ * A file name short enough for any filesystem with room for the suffixes labmss adds (`.error.txt`, `.12`):
+ * names come from the LIS and from patients' names, and a name the filesystem refuses must never stop intake.
+ * A long name keeps its start and extension, with a hash of the whole so two long names stay apart.
+ */
+export function boundedName(name: string, max = 160): string {
+  const clean = name.replace(/[\x00-\x1f/\\]/g, '_');
+  if (Buffer.byteLength(clean) <= max) return clean;
+  const ext = /\.[A-Za-z0-9]{1,8}$/.exec(clean)?.[0] ?? '';
+  const hash = sha256(clean).slice(0, 10);
+  let head = clean.slice(0, max - ext.length - 12);
+  while (Buffer.byteLength(head) > max - ext.length - 12) head = head.slice(0, -1);
+  return `${head}~${hash}${ext}`;
 }
 
 /**
