@@ -3,10 +3,11 @@ import { ConfigError, loadConfig, type ResolvedConfig } from '../config/load.js'
 import { Journal, defaultActor } from '../queue/journal.js';
 import { acquireLock, LockBusy, type Lock } from '../queue/lock.js';
 import { InputError } from '../inputs/types.js';
-import { evidenceCount, JournalLost } from '../queue/integrity.js';
+import { evidenceCount, journalAbsent, JournalLost } from '../queue/integrity.js';
 import { JournalTooNew } from '../queue/migrations.js';
+import { describeFault, isTransientFault } from '../queue/faults.js';
 import { ensureSpool, spoolLayout } from '../queue/spool.js';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Exit codes, like the spine says: 0 all done, 1 something quarantined/held/failed, 2 usage or configuration. */
@@ -82,7 +83,7 @@ export async function importReference<R>(cmd: Command, kind: 'allowlist' | 'dire
 
 /** Opens the journal read-only, without the lock: `status` and `log` answer while a daemon runs. */
 export function openReadOnly(cfg: ResolvedConfig): Journal {
-  if (!existsSync(join(cfg.paths.state, 'journal.sqlite'))) {
+  if (journalAbsent(join(cfg.paths.state, 'journal.sqlite'))) {
     const proofs = evidenceCount(cfg.paths.state);
     if (proofs) throw new JournalLost(cfg.paths.state, proofs);
     throw new CliError(`no journal in ${cfg.paths.state} yet: run \`labmss run\` first`, EXIT.USAGE);
@@ -109,6 +110,9 @@ export function describeFailure(err: unknown): { message: string; code: number }
   if (err instanceof JournalLost || err instanceof JournalTooNew) return { message: err.message, code: EXIT.USAGE };
   if (err instanceof InputError) return { message: err.message, code: EXIT.PROBLEMS };
   const sys = err as NodeJS.ErrnoException;
+  if (isTransientFault(err)) {
+    return { message: `the machine failed labmss: ${describeFault(err)}: nothing was lost; fix it (free disk space…) and run again`, code: EXIT.PROBLEMS };
+  }
   if (sys?.code === 'ENOENT' || sys?.code === 'EACCES' || sys?.code === 'EISDIR') {
     const what = { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory' }[sys.code];
     return { message: `${sys.path ?? ''}: ${what}`, code: EXIT.USAGE };
