@@ -5,7 +5,7 @@ import type { LabReport } from './model/labreport.types.js';
 import { labReportProblems } from './model/validate.js';
 import { InputError, parseInput, type ParseWarning } from './inputs/index.js';
 import { Journal, type DeliveryRow, type ReportRow } from './queue/journal.js';
-import { claim, companionReader, reportDir, ensureSpool, listExport, moveTo, quarantine, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
+import { companionReader, reportDir, ensureSpool, moveTo, quarantine, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
 import { expired, retryDelaySeconds } from './queue/backoff.js';
 import { breathe, SerialJob } from './queue/serial.js';
 import { documentIdFor, orderKey, setIdFor } from './documents/ids.js';
@@ -18,11 +18,13 @@ import { routingContext } from './routing/context.js';
 import { maxBytesFor } from './routing/patient.js';
 import { loadAddressBook, type AddressBook } from './routing/address-book.js';
 import { loadMapping, type LoincMapping } from './loinc/index.js';
+import { originalName } from './intake/claim.js';
+import { claimExportFile, finishedFiles, resumeExportClaims } from './intake/pass.js';
 
 /** What one pass did, for the CLI's summary and exit code. */
 export interface PassSummary {
   claimed: number;
-  /** Files left in the export folder because they were modified too recently (maybe still being written). */
+  /** Files left in the export folder because they are not finished yet (still changing, no marker, end missing). */
   settling: number;
   duplicates: number;
   quarantined: Array<{ file: string; reason: string }>;
@@ -69,15 +71,9 @@ export class Dispatcher {
   /** Claims every finished file of the export folder, after resuming files a crash left in the spool. */
   async intake(summary: PassSummary, opts: ProcessOptions = {}, afterFile?: () => void): Promise<void> {
     await this.resumeIncoming(summary);
-    const tooRecent: string[] = [];
-    const candidates = listExport(this.config.paths.export, {
-      ignore: this.config.intake.ignore,
-      settleMs: this.config.intake.settleSeconds * 1000,
-      now: this.clock().getTime(),
-      tooRecent,
-    });
-    summary.settling += tooRecent.length;
-    for (const c of candidates) {
+    const { ready, waiting } = await finishedFiles(this.config);
+    summary.settling += waiting;
+    for (const c of ready) {
       await this.claimAndProcess(c.path, summary, opts);
       afterFile?.();
       await breathe();
@@ -102,17 +98,18 @@ export class Dispatcher {
     if (failure) throw failure;
   }
 
-  /** Claims one export file (atomic rename) and processes it; false when another process took it first. */
+  /** Claims one export file (on any mount, see src/intake/claim.ts) and processes it; false when another process took it first. */
   async claimAndProcess(path: string, summary: PassSummary, opts: ProcessOptions = {}): Promise<boolean> {
-    const spooled = claim(path, this.layout, this.stamp());
+    const spooled = claimExportFile(this.config, this.layout.incoming, this.journal.instanceId, path, this.stamp());
     if (!spooled) return false;
     summary.claimed++;
     await this.processSpooled(spooled, basename(path), summary, opts);
     return true;
   }
 
-  /** Files in incoming/ are claimed but not finished: a crash happened. Finish them now. */
+  /** Claims a stop interrupted are finished first; then files in incoming/ (claimed, not processed) are processed. */
   async resumeIncoming(summary: PassSummary): Promise<void> {
+    resumeExportClaims(this.config, this.layout.incoming, this.journal.instanceId);
     const names = readdirSync(this.layout.incoming).filter((n) => !n.startsWith('.')).sort();
     for (const name of names) {
       const path = join(this.layout.incoming, name);
@@ -121,7 +118,7 @@ export class Dispatcher {
         moveTo(path, row.state === 'quarantined' ? this.layout.quarantine : this.layout.done, row.name);
         continue;
       }
-      await this.processSpooled(path, row?.name ?? name.replace(/^\d{8}T\d{6}(\.\d+)?Z?-/, ''), summary, {});
+      await this.processSpooled(path, row?.name ?? originalName(name), summary, {});
     }
   }
 

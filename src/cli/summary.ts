@@ -8,7 +8,7 @@ export function summaryLines(s: PassSummary, quiet: boolean): string[] {
       `${s.duplicates ? `, ${s.duplicates} duplicate(s) skipped` : ''}${s.deferred.length ? `, ${s.deferred.length} deferred` : ''}`);
   }
   if (!quiet && s.settling) {
-    lines.push(`${s.settling} file(s) modified in the last moments (maybe still being written): left for the next pass (intake.settleSeconds)`);
+    lines.push(`${s.settling} file(s) not finished yet (still changing, no completion marker, or end missing): left for the next pass (intake.settleSeconds)`);
   }
   for (const q of s.quarantined) lines.push(`quarantined: ${q.reason}`);
   for (const h of s.held) lines.push(`held D${h.delivery} ${h.recipient}: ${h.reason}`);

@@ -12,7 +12,7 @@ import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
 
 before(() => ensureDist());
 
-const fastWatch = { watch: { stableMilliseconds: 300, concurrency: 4, retryPollSeconds: 1 } };
+const fastWatch = { intake: { settleSeconds: 0.3 }, watch: { concurrency: 4, retryPollSeconds: 1, rescanSeconds: 1 } };
 
 function drop(dir: string, from: number, count: number): void {
   for (let n = from; n < from + count; n++) writeFileSync(join(dir, `r${n}.json`), JSON.stringify(sampleReport(n)));
