@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import { Dispatcher, emptySummary, type PassSummary } from '../dispatcher.js';
@@ -22,6 +23,7 @@ export interface DaemonDeps {
 /** What the daemon works with; replaced as a whole when the config is reloaded. */
 interface Context { config: ResolvedConfig; dispatcher: Dispatcher; transport: Transport; looker: ExportLooker }
 
+const inodeOf = (path: string) => { try { return statSync(path).ino; } catch { return undefined; } };
 const ids = (list: Array<{ delivery: number }>) => list.map((x) => `D${x.delivery}`);
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -38,6 +40,8 @@ export class Daemon {
   private readonly receipts: SerialJob;
   private readonly abort = new AbortController();
   private watcher?: ExportWatcher;
+  /** The inode of the export folder the watcher watches. */
+  private watchedFolder?: number;
   private timers: NodeJS.Timeout[] = [];
   /** Names the watcher reported, looked at again until finished (or gone). */
   private looking = new Set<string>();
@@ -94,19 +98,32 @@ export class Daemon {
 
   /**
    * Watches the export folder unless it is already watched. A folder missing or replaced stops the watch;
-   * it is tried again on every scan tick, and the scan finds the files meanwhile.
+   * it is started again on every rescan, and the rescan finds the files meanwhile. An error about one file
+   * (a watch limit reached in a huge backlog, a file the account cannot read) keeps the watch on the
+   * others: the rescans find that file.
    */
   private watchFolder(): void {
-    if (this.watcher || this.stopping) return;
+    if (this.stopping) return;
     const { config } = this.ctx;
+    const folder = inodeOf(config.paths.export);
+    if (this.watcher && folder === this.watchedFolder) return;
+    void this.watcher?.close(); // the folder was replaced (or removed): its watch sees nothing any more
+    this.watchedFolder = folder;
     const lost = (err: Error) => {
       this.log.error({ err: err.message }, 'cannot watch the export folder; the periodic scan still finds files');
       void this.watcher?.close();
       this.watcher = undefined;
     };
+    let warned = 0;
+    const failed = (err: Error) => {
+      if (folder === undefined || inodeOf(config.paths.export) !== folder) return lost(err);
+      if (Date.now() - warned < config.watch.rescanSeconds * 1000) return;
+      warned = Date.now();
+      this.log.warn({ err: err.message }, 'a file of the export folder cannot be watched; the periodic scan finds it');
+    };
     try {
       this.watcher = watchExport(config.paths.export,
-        { ignore: config.intake.ignore, usePolling: config.watch.usePolling, intervalMs: config.watch.pollingIntervalMilliseconds, onReady: () => this.scan(), onError: lost },
+        { ignore: config.intake.ignore, usePolling: config.watch.usePolling, intervalMs: config.watch.pollingIntervalMilliseconds, onReady: () => this.scan(), onError: failed },
         (name) => this.changed(name));
     } catch (err) {
       lost(err as Error);
