@@ -1,13 +1,14 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { sampleReport } from '../helpers/lab.js';
 import { ensureDist, runCli } from '../helpers/spawn-cli.js';
 import { needsRoot } from '../helpers/mounts.js';
 import { repoRoot } from '../helpers/paths.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { networkFilesystem } from '../../src/intake/checks.js';
 
 before(() => ensureDist());
 
@@ -26,11 +27,11 @@ function unitPaths(key: 'ReadWritePaths' | 'ReadOnlyPaths'): string[] {
  * ReadWritePaths, ReadOnlyPaths) under `root`: everything read-only, each ReadWritePaths folder a bind
  * mount of its own, so a rename between two of them fails with EXDEV even on one disk.
  */
-function asTheUnit(root: string, argv: string[]) {
+function asTheUnit(root: string, argv: string[], writable = unitPaths('ReadWritePaths')) {
   const script = [
     'set -e',
     `mount --bind "${root}" "${root}"`, `mount -o remount,bind,ro "${root}"`,
-    ...unitPaths('ReadWritePaths').flatMap((p) => [`mount --bind "${root}${p}" "${root}${p}"`, `mount -o remount,bind,rw "${root}${p}"`]),
+    ...writable.flatMap((p) => [`mount --bind "${root}${p}" "${root}${p}"`, `mount -o remount,bind,rw "${root}${p}"`]),
     ...unitPaths('ReadOnlyPaths').flatMap((p) => [`mount --bind "${root}${p}" "${root}${p}"`, `mount -o remount,bind,ro "${root}${p}"`]),
     'exec "$@"',
   ].join('\n');
@@ -89,4 +90,15 @@ test('init --prefix lays out the systemd unit; doctor refuses the placeholders; 
   const folders = (JSON.parse(doctor.stdout) as { checks: Check[] }).checks.filter((c) => c.section === 'folders').map((c) => c.what).join('\n');
   assert.match(folders, /state directory .* is on a local filesystem/);
   assert.match(folders, /files can be created and renamed/);
+
+  // A unit whose ReadWritePaths forgot the export folder: doctor says so instead of "all good".
+  const forgot = asTheUnit(root, [process.execPath, bin, 'doctor', '--json', '--config', configFile], ['/var/lib/labmss']);
+  assert.match(fails(forgot.stdout).map((c) => c.what).join('\n'), /export folder .*: cannot create and rename a file: .*read-only/);
+});
+
+test('network filesystems are told from local ones by their statfs type', () => {
+  assert.equal(networkFilesystem(0x6969), 'NFS');
+  assert.equal(networkFilesystem(0xff534d42), 'CIFS');
+  assert.equal(networkFilesystem(0xfe534d42), 'SMB2');
+  assert.equal(networkFilesystem(statfsSync(tmpDir()).type), undefined, 'the test machine\'s temp folder is local');
 });
