@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import { Dispatcher, emptySummary, type PassSummary } from '../dispatcher.js';
 import type { Journal } from '../queue/journal.js';
@@ -110,13 +110,14 @@ export class Daemon {
     void this.watcher?.close(); // the folder was replaced (or removed): its watch sees nothing any more
     this.watchedFolder = folder;
     const lost = (err: Error) => {
-      this.log.error({ err: err.message }, 'cannot watch the export folder; the periodic scan still finds files');
+      this.log.error({ err: err.message, polling: config.watch.usePolling }, 'cannot watch the export folder; the periodic scan still finds files');
       void this.watcher?.close();
       this.watcher = undefined;
     };
     let warned = 0;
-    const failed = (err: Error) => {
-      if (folder === undefined || inodeOf(config.paths.export) !== folder) return lost(err);
+    const failed = (err: Error & { path?: string }) => {
+      const onTheFolder = err.path === undefined || resolve(err.path) === resolve(config.paths.export);
+      if (onTheFolder || folder === undefined || inodeOf(config.paths.export) !== folder) return lost(err);
       if (Date.now() - warned < config.watch.rescanSeconds * 1000) return;
       warned = Date.now();
       this.log.warn({ err: err.message }, 'a file of the export folder cannot be watched; the periodic scan finds it');

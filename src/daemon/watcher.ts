@@ -25,6 +25,11 @@ export interface WatchOptions {
  * looks (src/intake/look.ts), the same rule as `run`'s, so chokidar's write-finish timers are off. Files
  * already there when the watch begins are not reported: the daemon looks at the whole folder at start-up
  * and once the watch is ready.
+ *
+ * Its cost: chokidar keeps a watch (or, polling, a stat timer) and some state per file of the folder.
+ * Measured over a 10,000-file folder: +64 MB RSS (+26 MB of JS heap), the same polling; the daemon's peak
+ * with a 1,000-file backlog is 134 MB. The folder drains as labmss claims, and the watches go with the files.
+ * (The kernel's fs.inotify.max_user_watches bounds the watches: past it, the rescans find the rest.)
  */
 export function watchExport(dir: string, opts: WatchOptions, onName: (name: string) => void): ExportWatcher {
   const root = resolve(dir);

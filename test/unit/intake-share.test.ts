@@ -179,5 +179,20 @@ describe('watch on another mount, inotify disabled: chokidar polls', () => {
       assert.equal((await daemon.exited).code, 0, daemon.stderr());
     }
   });
-});
 
+  test('without polling no event arrives: the error is logged once per rescan and the rescan still finds the files', async (t) => {
+    if (!needsRoot(t, 'mount a tmpfs and disable inotify in a user namespace')) return;
+    const lab = labOnAnotherMount({ intake: { settleSeconds: 0.5 }, watch: { usePolling: false, rescanSeconds: 2, retryPollSeconds: 1 } });
+    const daemon = startDaemon(lab.configFile, {}, withoutInotify);
+    try {
+      await daemon.waitForLog((l) => l.msg === 'watching');
+      const lost = await daemon.waitForLog((l) => l.msg === 'cannot watch the export folder; the periodic scan still finds files');
+      assert.match(String(lost.err), /EMFILE/);
+      writeFileSync(join(lab.exportDir, 'r1.json'), JSON.stringify(sampleReport(1)));
+      await until(() => emls(lab.state).length === 1, 20_000, 'the file, found by the rescan');
+    } finally {
+      daemon.child.kill('SIGTERM');
+      assert.equal((await daemon.exited).code, 0, daemon.stderr());
+    }
+  });
+});
