@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { configSchema, type ResolvedConfig } from '../config/load.js';
 import { writeAtomic } from '../queue/spool.js';
 import { CliError, out } from './context.js';
@@ -63,6 +63,18 @@ function idOf(database: 'passwd' | 'group', name: string): number {
   }
 }
 
+/**
+ * Creates `dir` with `mode`, and its missing parents 0755 whatever the umask: the LIS and labmss accounts
+ * must both get through to their folders (/srv/sil/export).
+ */
+function makeDir(dir: string, mode: number): boolean {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) missing.unshift(d);
+  for (const d of missing) mkdirSync(d);
+  for (const d of missing) chmodSync(d, d === dir ? mode : 0o755);
+  return missing.length > 0;
+}
+
 export function register(program: Command): void {
   program.command('init')
     .description('write a starting labmss.json (absolute paths), its JSON Schema, an address book and the folders')
@@ -76,16 +88,16 @@ export function register(program: Command): void {
       if (existsSync(file)) throw new CliError(`${file} already exists: edit it, or choose another folder`);
       const uid = opts.user === undefined ? -1 : idOf('passwd', opts.user);
       const gid = opts.exportGroup === undefined ? -1 : idOf('group', opts.exportGroup);
-      mkdirSync(layout.config, { recursive: true });
+      makeDir(layout.config, 0o755);
       for (const d of [layout.state, layout.print]) {
-        mkdirSync(d, { recursive: true, mode: 0o700 });
+        makeDir(d, 0o700);
         if (uid >= 0) chownSync(d, uid, -1);
       }
       // The LIS writes here and labmss takes files away: both need write access. setgid keeps new files
       // (and labmss's .labmss/ folder) in the export group.
-      mkdirSync(layout.export, { recursive: true });
-      if (uid >= 0 || gid >= 0) chownSync(layout.export, uid, gid);
-      chmodSync(layout.export, 0o2770);
+      // An existing export folder (a share mounted there: its mount options decide) is left as it is.
+      const madeExport = makeDir(layout.export, 0o2770);
+      if (madeExport && (uid >= 0 || gid >= 0)) chownSync(layout.export, uid, gid);
       await writeAtomic(join(layout.config, 'labmss.schema.json'), `${JSON.stringify(configSchema, null, 2)}\n`);
       await writeAtomic(join(layout.config, 'address-book.csv'), 'code,rpps,adeli,address,name\n');
       await writeAtomic(file, `${JSON.stringify(startingConfig(layout), null, 2)}\n`);
@@ -93,7 +105,8 @@ export function register(program: Command): void {
       if (uid >= 0) for (const f of ['labmss.json', 'labmss.schema.json', 'address-book.csv']) chownSync(join(layout.config, f), uid, -1);
       out(cmd, { config: file, paths: { export: layout.export, state: layout.state, print: layout.print } }, () => [
         `wrote ${file}`,
-        `export folder ${layout.export} (mode 2770${opts.exportGroup ? `, group ${opts.exportGroup}` : ''}): the LIS writes its files here`,
+        madeExport ? `export folder ${layout.export} (mode 2770${opts.exportGroup ? `, group ${opts.exportGroup}` : ''}): the LIS writes its files here`
+          : `export folder ${layout.export} already there: left as it is (labmss must be able to create, rename and remove files in it)`,
         `state directory ${layout.state} (mode 0700): journal and spool, on a local disk`,
         'next: set lab.name, lab.finess, lab.address, lab.mailbox and message.nil, fill address-book.csv,',
         `then \`labmss doctor --config ${file}\` (it refuses the placeholders) and \`labmss run --config ${file}\``,

@@ -46,6 +46,7 @@ test('init writes absolute paths and a group-writable export folder', async () =
   assert.equal(cfg.paths.state, join(dir, 'etc', 'state'));
   assert.equal(statSync(cfg.paths.export).mode & 0o7777, 0o2770, 'the LIS account (export group) writes here');
   assert.equal(statSync(cfg.paths.state).mode & 0o777, 0o700);
+  assert.equal(statSync(join(cfg.paths.export, '..')).mode & 0o055, 0o055, 'the folder above the export folder lets the LIS through');
 });
 
 test('init --prefix lays out the systemd unit; doctor refuses the placeholders; run and doctor work inside the unit\'s bind mounts', async (t) => {
