@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ResolvedConfig } from './config/load.js';
 import type { DeliveryRow, Journal } from './queue/journal.js';
-import { claim, ensureSpool, freeName, listExport, moveTo, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
+import { ensureSpool, freeName, moveTo, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
+import { originalName } from './intake/claim.js';
+import { claimExportFile, finishedFiles, resumeExportClaims } from './intake/pass.js';
 import { breathe, SerialJob } from './queue/serial.js';
 import { transportKind } from './mail/transports.js';
 import type { Transport } from './mail/transport.js';
@@ -61,15 +63,9 @@ export class Pipeline {
 
   private async intakeFiles(summary: PassSummary, opts: ProcessOptions, afterFile?: () => void): Promise<void> {
     await this.resumeIncoming(summary);
-    const tooRecent: string[] = [];
-    const candidates = listExport(this.config.paths.export, {
-      ignore: this.config.intake.ignore,
-      settleMs: this.config.intake.settleSeconds * 1000,
-      now: this.clock().getTime(),
-      tooRecent,
-    });
-    summary.settling += tooRecent.length;
-    for (const c of candidates) {
+    const { ready, waiting } = await finishedFiles(this.config);
+    summary.settling += waiting;
+    for (const c of ready) {
       await this.claimAndProcess(c.path, summary, opts);
       afterFile?.();
       await breathe();
@@ -102,17 +98,18 @@ export class Pipeline {
     if (failure) throw failure;
   }
 
-  /** Claims one export file (atomic rename) and processes it; false when another process took it first. */
+  /** Claims one export file (on any mount, see src/intake/claim.ts) and processes it; false when another process took it first. */
   async claimAndProcess(path: string, summary: PassSummary, opts: ProcessOptions = {}): Promise<boolean> {
-    const spooled = claim(path, this.layout, this.stamp());
+    const spooled = claimExportFile(this.config, this.layout.incoming, this.journal.instanceId, path, this.stamp());
     if (!spooled) return false;
     summary.claimed++;
     await this.processSpooled(spooled, basename(path), summary, opts);
     return true;
   }
 
-  /** Files in incoming/ are claimed but not finished: a crash happened. Finish them now. */
+  /** Claims a stop interrupted are finished first; then files in incoming/ (claimed, not processed) are processed. */
   async resumeIncoming(summary: PassSummary): Promise<void> {
+    resumeExportClaims(this.config, this.layout.incoming, this.journal.instanceId);
     const names = readdirSync(this.layout.incoming).filter((n) => !n.startsWith('.')).sort();
     for (const name of names) {
       const path = join(this.layout.incoming, name);
@@ -121,7 +118,7 @@ export class Pipeline {
         moveTo(path, row.state === 'quarantined' ? this.layout.quarantine : this.layout.done, row.name);
         continue;
       }
-      await this.processSpooled(path, row?.name ?? name.replace(/^\d{8}T\d{6}(\.\d+)?Z?-/, ''), summary, {});
+      await this.processSpooled(path, row?.name ?? originalName(name), summary, {});
     }
   }
 

@@ -8,6 +8,8 @@ import { imapClient } from '../mail/receipts/poller.js';
 import { Journal, JOURNAL_FILE } from '../queue/journal.js';
 import type { ReferenceKind } from '../queue/store/imports.js';
 import { EXIT, globals, out } from './context.js';
+import { placeholdersLeft } from './init.js';
+import { folderChecks } from '../intake/checks.js';
 
 interface Check extends Finding { section: string }
 
@@ -67,6 +69,11 @@ export async function runDoctor(configPath: string | undefined, now = new Date()
     add('config', [{ level: 'fail', what: problem(err), fix: err instanceof ConfigError ? 'edit the config (see `labmss schema`)' : undefined }]);
     return checks;
   }
+  const placeholders = placeholdersLeft(cfg.lab);
+  add('lab', placeholders.length
+    ? [{ level: 'fail', what: `still the placeholder of \`labmss init\`: ${placeholders.join(', ')}`, fix: 'set the lab\'s real name, FINESS, address and MSSanté mailbox: they are printed on every report sent' }]
+    : [{ level: 'ok', what: `lab ${cfg.lab.name}${cfg.lab.finess ? ` (FINESS ${cfg.lab.finess})` : ''}` }]);
+  add('folders', folderChecks(cfg));
   try {
     if (cfg.receipts.imap) readSecret(cfg.receipts.imap.password, 'receipts.imap.password');
   } catch (err) {
@@ -82,7 +89,7 @@ const MARK = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' } as const;
 
 export function register(program: Command): void {
   program.command('doctor')
-    .description('check the config, certificates, the operator (STARTTLS, client certificate, EHLO), IMAP login, directory and allow-list age')
+    .description('check the config, the lab\'s identity, the folders (export writable, state on a local disk), certificates, the operator (STARTTLS, client certificate, EHLO), IMAP login, directory and allow-list age')
     .action(async (_opts, cmd: Command) => {
       const checks = await runDoctor(globals(cmd).config);
       const failed = checks.filter((c) => c.level === 'fail').length;

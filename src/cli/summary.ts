@@ -8,7 +8,7 @@ export function summaryLines(s: PassSummary, quiet: boolean): string[] {
       `${s.released ? `, ${s.released} held delivery(ies) released` : ''}${s.deferred.length ? `, ${s.deferred.length} deferred` : ''}`);
   }
   if (!quiet && s.settling) {
-    lines.push(`${s.settling} file(s) modified in the last moments (maybe still being written): left for the next pass (intake.settleSeconds)`);
+    lines.push(`${s.settling} file(s) not finished yet (still changing, no completion marker, or end missing): left for the next pass (intake.settleSeconds)`);
   }
   for (const q of s.quarantined) lines.push(`quarantined: ${q.reason}`);
   for (const d of s.duplicates) lines.push(`not sent: ${d.reason}`);

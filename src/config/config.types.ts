@@ -58,9 +58,17 @@ export interface LabmssConfig {
   };
   intake?: {
     /**
-     * A file modified less than this many seconds ago is not claimed (still being written).
+     * A file is taken once its size and mtime looked the same at two looks this many seconds apart, on labmss's own clock (never the file's mtime against the clock). 0: no wait (for a LIS that writes under a temp name and renames).
      */
     settleSeconds?: number;
+    /**
+     * For a LIS that writes a completion marker beside each finished file: its name, `*` standing for the file's name (`*.ok` → CR12.hpr.ok) or `{stem}` for the name without its extension (`{stem}.ok` → CR12.ok). A file is then taken only once its marker exists, and the marker is removed with it.
+     */
+    readyMarker?: string;
+    /**
+     * A stable file whose format announces an end it lacks (HL7 batch without BTS/FTS, HPRIM without its L record) is waited for this long before it is taken anyway (and then checked by the parser).
+     */
+    endWaitSeconds?: number;
     /**
      * File-name globs never claimed (temporary names of write-then-rename).
      */
@@ -145,7 +153,18 @@ export interface LabmssConfig {
     pollSeconds?: number;
   };
   watch?: {
-    stableMilliseconds?: number;
+    /**
+     * Watch by polling the folder's files instead of inotify: needed on network shares (CIFS/SMB, NFS), where change events never arrive.
+     */
+    usePolling?: boolean;
+    /**
+     * With usePolling: how often each file of the export folder is looked at.
+     */
+    pollingIntervalMilliseconds?: number;
+    /**
+     * The whole export folder is looked at this often, a safety net for events the watcher missed.
+     */
+    rescanSeconds?: number;
     concurrency?: number;
     retryPollSeconds?: number;
   };
@@ -282,9 +301,17 @@ export interface ResolvedConfig {
   };
   intake: {
     /**
-     * A file modified less than this many seconds ago is not claimed (still being written).
+     * A file is taken once its size and mtime looked the same at two looks this many seconds apart, on labmss's own clock (never the file's mtime against the clock). 0: no wait (for a LIS that writes under a temp name and renames).
      */
     settleSeconds: number;
+    /**
+     * For a LIS that writes a completion marker beside each finished file: its name, `*` standing for the file's name (`*.ok` → CR12.hpr.ok) or `{stem}` for the name without its extension (`{stem}.ok` → CR12.ok). A file is then taken only once its marker exists, and the marker is removed with it.
+     */
+    readyMarker?: string;
+    /**
+     * A stable file whose format announces an end it lacks (HL7 batch without BTS/FTS, HPRIM without its L record) is waited for this long before it is taken anyway (and then checked by the parser).
+     */
+    endWaitSeconds: number;
     /**
      * File-name globs never claimed (temporary names of write-then-rename).
      */
@@ -369,7 +396,18 @@ export interface ResolvedConfig {
     pollSeconds: number;
   };
   watch: {
-    stableMilliseconds: number;
+    /**
+     * Watch by polling the folder's files instead of inotify: needed on network shares (CIFS/SMB, NFS), where change events never arrive.
+     */
+    usePolling: boolean;
+    /**
+     * With usePolling: how often each file of the export folder is looked at.
+     */
+    pollingIntervalMilliseconds: number;
+    /**
+     * The whole export folder is looked at this often, a safety net for events the watcher missed.
+     */
+    rescanSeconds: number;
     concurrency: number;
     retryPollSeconds: number;
   };

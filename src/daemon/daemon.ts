@@ -1,11 +1,12 @@
-import { basename } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pipeline, TransientFault } from '../pipeline.js';
 import { describeFault } from '../queue/faults.js';
 import { emptySummary, type PassSummary } from '../summary.js';
 import type { Journal } from '../queue/journal.js';
-import { listExport } from '../queue/spool.js';
+import { ExportLooker, intakeRules, type LookResult } from '../intake/look.js';
 import type { Transport } from '../mail/transport.js';
 import type { Logger } from './logger.js';
 import { PathQueue } from './path-queue.js';
@@ -23,11 +24,12 @@ export interface DaemonDeps {
 }
 
 /** What the daemon works with; replaced as a whole when the config is reloaded. */
-interface Context { config: ResolvedConfig; pipeline: Pipeline; transport: Transport }
+interface Context { config: ResolvedConfig; pipeline: Pipeline; transport: Transport; looker: ExportLooker }
 
 const FIRST_FAULT_DELAY_MS = 5_000;
 const MAX_FAULT_DELAY_MS = 300_000;
 
+const inodeOf = (path: string) => { try { return statSync(path).ino; } catch { return undefined; } };
 const ids = (list: Array<{ delivery: number }>) => list.map((x) => `D${x.delivery}`);
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -44,7 +46,13 @@ export class Daemon {
   private readonly receipts: SerialJob;
   private readonly abort = new AbortController();
   private watcher?: ExportWatcher;
+  /** The inode of the export folder the watcher watches. */
+  private watchedFolder?: number;
   private timers: NodeJS.Timeout[] = [];
+  /** Names the watcher reported, looked at again until finished (or gone). */
+  private looking = new Set<string>();
+  /** The one timer of the next look at `looking`, and when it fires. */
+  private lookTimer?: { timer: NodeJS.Timeout; at: number };
   private intakeLane: Promise<void> = Promise.resolve();
   private stopping = false;
   /** The current wait after a fault of the machine; 0 when there is none. */
@@ -65,7 +73,8 @@ export class Daemon {
   private contextFor(config: ResolvedConfig): Context {
     const transport = this.deps.createTransport(config);
     try {
-      return { config, transport, pipeline: new Pipeline(config, this.deps.journal, transport) };
+      const looker = new ExportLooker(config.paths.export, intakeRules(config));
+      return { config, transport, looker, pipeline: new Pipeline(config, this.deps.journal, transport) };
     } catch (err) {
       void transport.close();
       throw err;
@@ -94,7 +103,7 @@ export class Daemon {
     this.delivery.kick();
     this.startTimers();
     this.log.info({ export: config.paths.export, state: config.paths.state, transport: this.ctx.transport.name,
-      concurrency: config.watch.concurrency, stableMs: config.watch.stableMilliseconds }, 'watching');
+      concurrency: config.watch.concurrency, settleSeconds: config.intake.settleSeconds, polling: config.watch.usePolling }, 'watching');
   }
 
   /** Held deliveries whose address was the problem: at start and after a reload (address book, directory, list). */
@@ -104,28 +113,40 @@ export class Daemon {
   }
 
   private startWatcher(): void {
-    const { config } = this.ctx;
     this.watchFolder();
     this.scan();
-    // A file finished just before the watch began is too fresh for this scan and sends no more events.
-    this.later(config.watch.stableMilliseconds + 200, () => this.scan());
   }
 
   /**
    * Watches the export folder unless it is already watched. A folder missing or replaced stops the watch;
-   * it is tried again on every scan tick, and the scan finds the files meanwhile.
+   * it is started again on every rescan, and the rescan finds the files meanwhile. An error about one file
+   * (a watch limit reached in a huge backlog, a file the account cannot read) keeps the watch on the
+   * others: the rescans find that file.
    */
   private watchFolder(): void {
-    if (this.watcher || this.stopping) return;
+    if (this.stopping) return;
     const { config } = this.ctx;
+    const folder = inodeOf(config.paths.export);
+    if (this.watcher && folder === this.watchedFolder) return;
+    void this.watcher?.close(); // the folder was replaced (or removed): its watch sees nothing any more
+    this.watchedFolder = folder;
     const lost = (err: Error) => {
-      this.log.error({ err: err.message }, 'cannot watch the export folder; the periodic scan still finds files');
-      this.watcher?.close();
+      this.log.error({ err: err.message, polling: config.watch.usePolling }, 'cannot watch the export folder; the periodic scan still finds files');
+      void this.watcher?.close();
       this.watcher = undefined;
     };
+    let warned = 0;
+    const failed = (err: Error & { path?: string }) => {
+      const onTheFolder = err.path === undefined || resolve(err.path) === resolve(config.paths.export);
+      if (onTheFolder || folder === undefined || inodeOf(config.paths.export) !== folder) return lost(err);
+      if (Date.now() - warned < config.watch.rescanSeconds * 1000) return;
+      warned = Date.now();
+      this.log.warn({ err: err.message }, 'a file of the export folder cannot be watched; the periodic scan finds it');
+    };
     try {
-      this.watcher = watchExport(config.paths.export, { ignore: config.intake.ignore, stableMs: config.watch.stableMilliseconds, onError: lost },
-        (path) => { if (!this.stopping) this.queue.push(path); });
+      this.watcher = watchExport(config.paths.export,
+        { ignore: config.intake.ignore, usePolling: config.watch.usePolling, intervalMs: config.watch.pollingIntervalMilliseconds, onReady: () => this.scan(), onError: failed },
+        (name) => this.changed(name));
     } catch (err) {
       lost(err as Error);
     }
@@ -133,36 +154,68 @@ export class Daemon {
 
   private startTimers(): void {
     const { config } = this.ctx;
-    this.timers.push(setInterval(() => { this.watchFolder(); this.scan(); this.delivery.kick(); }, config.watch.retryPollSeconds * 1000));
+    this.timers.push(setInterval(() => { this.watchFolder(); this.scan(); }, config.watch.rescanSeconds * 1000));
+    this.timers.push(setInterval(() => this.delivery.kick(), config.watch.retryPollSeconds * 1000));
     if (config.receipts.imap && this.deps.pollReceipts) {
       this.timers.push(setInterval(() => this.receipts.kick(), config.receipts.pollSeconds * 1000));
       this.receipts.kick();
     }
   }
 
-  private later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => { this.timers = this.timers.filter((x) => x !== t); fn(); }, ms);
-    this.timers.push(t);
-  }
-
   private stopTimers(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
+    clearTimeout(this.lookTimer?.timer);
+    this.lookTimer = undefined;
   }
 
   /**
-   * Queues the finished files of the export folder: at start-up, and on every retry tick as a safety net
-   * for events the kernel dropped (an inotify queue overflows in a burst of thousands of files).
+   * Looks at the whole export folder and queues its finished files: at start-up, and every
+   * `watch.rescanSeconds` as a safety net for events the watcher missed (an inotify queue overflows in a
+   * burst of thousands of files; a share without polling sends none).
    */
   scan(): void {
     if (this.stopping) return;
-    const { config } = this.ctx;
     try {
-      const found = listExport(config.paths.export, { ignore: config.intake.ignore, settleMs: config.watch.stableMilliseconds, now: Date.now() });
-      for (const c of found) this.queue.push(c.path);
+      const found = this.ctx.looker.lookAll(Date.now());
+      this.looking = new Set(found.waiting);
+      this.found(found);
     } catch (err) {
       this.log.error({ err: message(err) }, 'cannot scan the export folder');
     }
+  }
+
+  /** The watcher saw `name` appear or change: look at it now, and again until it is finished. */
+  private changed(name: string): void {
+    if (this.stopping) return;
+    const subject = this.ctx.looker.subjectOf(name);
+    if (subject === undefined) {
+      this.scan(); // a marker that does not name its file
+      return;
+    }
+    this.looking.add(subject);
+    this.lookIn(0);
+  }
+
+  private lookAgain(): void {
+    this.lookTimer = undefined;
+    if (this.stopping) return;
+    const found = this.ctx.looker.lookAt(this.looking, Date.now());
+    this.looking = new Set(found.waiting);
+    this.found(found);
+  }
+
+  private found(found: LookResult): void {
+    for (const c of found.ready) this.queue.push(c.path);
+    if (found.nextLookMs !== undefined) this.lookIn(found.nextLookMs + 5);
+  }
+
+  /** One timer for every file being looked at: it fires at the earliest look any of them needs. */
+  private lookIn(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.lookTimer && this.lookTimer.at <= at) return;
+    clearTimeout(this.lookTimer?.timer);
+    this.lookTimer = { timer: setTimeout(() => this.lookAgain(), ms), at };
   }
 
   /** Looks for work now (SIGUSR2, e.g. after `labmss resend` queued deliveries). */
@@ -190,7 +243,9 @@ export class Daemon {
     const summary = emptySummary();
     const file = basename(path);
     try {
-      if (!(await this.ctx.pipeline.claimAndProcess(path, summary))) return;
+      const claimed = await this.ctx.pipeline.claimAndProcess(path, summary);
+      this.ctx.looker.settler.forget(file);
+      if (!claimed) return;
     } catch (err) {
       if (err instanceof TransientFault) return this.waitOutFault(err);
       this.log.error({ file, err: message(err) }, 'file not claimed; it stays in the export folder and is tried again at the next scan');
@@ -270,7 +325,7 @@ export class Daemon {
     this.ctx = next;
     this.log.level = next.config.log.level;
     this.stopTimers();
-    this.watcher?.close();
+    void this.watcher?.close();
     this.watcher = undefined;
     this.startWatcher();
     this.startTimers();
@@ -293,7 +348,7 @@ export class Daemon {
     this.queue.clear();
     this.queue.wake();
     this.abort.abort();
-    this.watcher?.close();
+    await this.watcher?.close();
     await Promise.all([this.intakeLane, this.delivery.close(), this.receipts.close()]);
     await this.ctx.transport.close();
   }

@@ -1,4 +1,4 @@
-import { closeSync, readFileSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, existsSync, chmodSync } from 'node:fs';
+import { closeSync, readFileSync, fsyncSync, mkdirSync, openSync, renameSync, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
@@ -45,7 +45,8 @@ export function ensureSpool(layout: SpoolLayout): void {
   }
 }
 
-function fsyncDir(dir: string): void {
+/** Makes a rename or unlink in `dir` durable. */
+export function fsyncDir(dir: string): void {
   try {
     const fd = openSync(dir, 'r');
     try { fsyncSync(fd); } finally { closeSync(fd); }
@@ -114,11 +115,14 @@ function messageIdOf(raw: Buffer): string | undefined {
   return /^Message-ID:[ \t]*(\S+)/im.exec(head)?.[1];
 }
 
-/** A name in `dir` that does not exist yet: `name`, else `name.1`, `name.2`… (never overwrite evidence). */
-export function freeName(dir: string, name: string): string {
+/**
+ * A name in `dir` that does not exist yet: `name`, else `name.1`, `name.2`… (never overwrite evidence).
+ * `alsoFreeIn`: folders where the same name must be free too (a file about to move there).
+ */
+export function freeName(dir: string, name: string, alsoFreeIn: string[] = []): string {
   const base = boundedName(name);
   let candidate = base;
-  for (let i = 1; existsSync(join(dir, candidate)); i++) candidate = `${base}.${i}`;
+  for (let i = 1; [dir, ...alsoFreeIn].some((d) => existsSync(join(d, candidate))); i++) candidate = `${base}.${i}`;
   return join(dir, candidate);
 }
 
@@ -137,26 +141,6 @@ export function boundedName(name: string, max = 160): string {
   return `${head}~${hash}${ext}`;
 }
 
-/**
- * Claims a file from the export folder by an atomic rename into the spool: afterwards it is in exactly
- * one of the two places. Returns the new path, or undefined when another process claimed it first.
- */
-export function claim(exportPath: string, layout: SpoolLayout, stamp: string): string | undefined {
-  const target = freeName(layout.incoming, `${stamp}-${basename(exportPath)}`);
-  try {
-    renameSync(exportPath, target);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'EXDEV') {
-      throw new Error(`cannot claim ${exportPath}: the export folder and the state directory must be on the same filesystem (atomic rename)`);
-    }
-    throw err;
-  }
-  try { chmodSync(target, 0o600); } catch { /* the LIS may own the file; the folder is 0700 anyway */ }
-  fsyncDir(layout.incoming);
-  return target;
-}
 
 /** Moves a spooled file to another spool folder (done, quarantine) atomically; returns the new path. */
 export function moveTo(path: string, dir: string, name = basename(path)): string {
@@ -186,32 +170,6 @@ export function companionReader(dir: string): (name: string) => Buffer | undefin
 
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-export interface Candidate { path: string; name: string; size: number; mtimeMs: number }
-
-/** Files of the export folder that may be claimed: regular files, not ignored names, not modified too recently. */
-export function listExport(dir: string, opts: { ignore: string[]; settleMs: number; now: number; tooRecent?: string[] }): Candidate[] {
-  let names: string[];
-  try { names = readdirSync(dir); } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`export folder ${dir} does not exist: create it or fix paths.export`);
-    throw err;
-  }
-  const ignored = globMatcher(opts.ignore);
-  const out: Candidate[] = [];
-  for (const name of names.sort()) {
-    if (ignored(name)) continue;
-    const path = join(dir, name);
-    let st;
-    try { st = statSync(path); } catch { continue; }
-    if (!st.isFile()) continue;
-    if (opts.now - st.mtimeMs < opts.settleMs) {
-      opts.tooRecent?.push(name);
-      continue;
-    }
-    out.push({ path, name, size: st.size, mtimeMs: st.mtimeMs });
-  }
-  return out;
 }
 
 /** Simple file-name globs (`*`, `?`), enough for temp-name conventions like `*.tmp`, `~*`, `.*`. */

@@ -60,13 +60,20 @@ test('the example: run turns the export into .eml files whose PDFs carry every r
 });
 
 test('a broken file lands in quarantine with a readable reason, the run goes on and exits 1; status tells', async () => {
-  const { dir, cli } = exampleLab();
+  const { dir, config, cli } = exampleLab();
   writeFileSync(join(dir, 'export', 'cut.hpr'), 'H|~^\\&|X.HPR||LAB~Labo|||ORU|||||P|H2.2~C|202611201000\rP|1||IPP1||DUPONT~Jean||19700101|M\rOBR|1||D1|GLY~Glucose~L||||||||||||||||||||||F\rOBX|1|NM|GLY~Glucose~L||5.');
   dropped(join(dir, 'export'));
+  // No closing L record: maybe still being written, so it waits intake.endWaitSeconds (600 s by default)…
+  const waited = await cli('run');
+  assert.equal(waited.code, 0, waited.stdout);
+  assert.match(waited.stdout, /7 message\(s\) sent/);
+  assert.match(waited.stdout, /1 file\(s\) not finished yet/);
+  assert.ok(existsSync(join(dir, 'export', 'cut.hpr')));
+  // …then it is taken anyway, and the parser says what is wrong.
+  writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), intake: { settleSeconds: 1, endWaitSeconds: 0 } }));
   const r = await cli('run');
   assert.equal(r.code, 1);
   assert.match(r.stdout, /quarantined: cut\.hpr:\d+ .*cut short/);
-  assert.match(r.stdout, /7 message\(s\) sent/);
   const q = join(dir, 'state', 'quarantine');
   assert.ok(existsSync(join(q, 'cut.hpr')));
   assert.match(readFileSync(join(q, 'cut.hpr.error.txt'), 'utf8'), /cut\.hpr:\d+/);

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, utimesSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { claim, ensureSpool, listExport, quarantine, spoolLayout, writeAtomic, globMatcher } from '../../src/queue/spool.js';
+import { ensureSpool, quarantine, spoolLayout, writeAtomic, globMatcher } from '../../src/queue/spool.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 test('writeAtomic leaves the complete file, mode 0600, and no temporary name', async () => {
@@ -11,20 +11,6 @@ test('writeAtomic leaves the complete file, mode 0600, and no temporary name', a
   assert.equal(readFileSync(join(dir, 'a', 'x.eml'), 'utf8'), 'hello');
   assert.equal(statSync(join(dir, 'a', 'x.eml')).mode & 0o777, 0o600);
   assert.deepEqual(readdirSync(join(dir, 'a')), ['x.eml']);
-});
-
-test('claiming is a rename: the file is in the export folder or in the spool, never in neither nor both', () => {
-  const dir = tmpDir();
-  const layout = spoolLayout(join(dir, 'state'));
-  ensureSpool(layout);
-  mkdirSync(join(dir, 'export'));
-  const src = join(dir, 'export', 'r.hpr');
-  writeFileSync(src, 'bytes');
-  const claimed = claim(src, layout, '20261120T000000Z')!;
-  assert.equal(existsSync(src), false);
-  assert.equal(readFileSync(claimed, 'utf8'), 'bytes');
-  // A second claimer (another process) finds nothing and says so.
-  assert.equal(claim(src, layout, '20261120T000000Z'), undefined);
 });
 
 test('quarantine keeps the original bytes and writes NAME.error.txt', async () => {
@@ -43,14 +29,8 @@ test('quarantine keeps the original bytes and writes NAME.error.txt', async () =
   assert.deepEqual(readFileSync(q), Buffer.from([0xff, 0x00, 0x41]));
 });
 
-test('listExport skips temporary names, folders and files modified too recently', () => {
-  const dir = tmpDir();
-  for (const n of ['a.hpr', 'b.tmp', '~c', '.d', 'e.hl7']) writeFileSync(join(dir, n), 'x');
-  mkdirSync(join(dir, 'sub'));
-  const old = Date.now() / 1000 - 60;
-  utimesSync(join(dir, 'a.hpr'), old, old);
-  const names = listExport(dir, { ignore: ['*.tmp', '~*', '.*'], settleMs: 5000, now: Date.now() }).map((c) => c.name);
-  assert.deepEqual(names, ['a.hpr']);
+test('globMatcher: `*` and `?` over the whole name', () => {
   assert.equal(globMatcher(['*.part'])('x.part'), true);
   assert.equal(globMatcher(['*.part'])('x.partial'), false);
+  assert.equal(globMatcher(['~?'])('~a'), true);
 });
