@@ -16,11 +16,12 @@ export function register(program: Command): void {
       try {
         let r;
         try {
-          r = recoverJournal(cfg.paths.state, cfg.transport.outbox ?? join(cfg.paths.state, 'outbox'), defaultActor('labmss journal recover'));
+          r = recoverJournal(cfg.paths.state, cfg.paths.export, cfg.transport.outbox ?? join(cfg.paths.state, 'outbox'), defaultActor('labmss journal recover'));
         } catch (err) {
           throw new CliError(`journal recover: ${(err as Error).message}`, EXIT.USAGE);
         }
-        out(cmd, r, () => [`journal rebuilt: ${r.inputs} processed input(s) and ${r.quarantined} quarantined file(s) recorded, ${r.proofs} sent message(s) in the trail; new deliveries start at D${r.deliveryIdFloor + 1}`]);
+        out(cmd, r, () => [`journal rebuilt: ${r.inputs} processed input(s) and ${r.quarantined} quarantined file(s) recorded, ${r.proofs} sent message(s) in the trail; new deliveries start at D${r.deliveryIdFloor + 1}`,
+          ...(r.returned ? [`${r.returned} file(s) half-claimed by the lost journal's process put back in the export folder`] : [])]);
       } finally {
         lock.release();
       }

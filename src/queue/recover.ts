@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Journal, JOURNAL_FILE } from './journal.js';
 import { highestDeliveryId, journalAbsent } from './integrity.js';
-import { sha256, spoolLayout } from './spool.js';
+import { freeName, fsyncDir, sha256, spoolLayout } from './spool.js';
+import { originalName, TAKEN_FOLDER } from '../intake/claim.js';
 
 export interface Recovered {
   /** New deliveries are numbered above this: no proof of the lost journal is ever overwritten. */
@@ -12,6 +13,8 @@ export interface Recovered {
   quarantined: number;
   /** Sent messages (`mail/D*.eml`) recorded in the trail with their Message-ID, recipient and SHA-256. */
   proofs: number;
+  /** Files the lost journal's process had taken in `export/.labmss/` and not spooled: put back for intake. */
+  returned: number;
 }
 
 /** The header block of a stored message, for the trail: who it went to and under which Message-ID. */
@@ -26,12 +29,12 @@ function headerOf(raw: string, name: string): string | undefined {
  * Reports and deliveries themselves cannot be rebuilt (their decisions lived in the journal): the trail
  * says so. Files still in incoming/ are processed by the next run as usual.
  */
-export function recoverJournal(stateDir: string, outbox: string, actor: string): Recovered {
+export function recoverJournal(stateDir: string, exportDir: string, outbox: string, actor: string): Recovered {
   if (!journalAbsent(join(stateDir, JOURNAL_FILE))) throw new Error(`${join(stateDir, JOURNAL_FILE)} is there: nothing to recover`);
   const layout = spoolLayout(stateDir);
   const journal = Journal.open(stateDir, { actor, recovering: true });
   try {
-    const result: Recovered = { deliveryIdFloor: highestDeliveryId(stateDir, outbox), inputs: 0, quarantined: 0, proofs: 0 };
+    const result: Recovered = { deliveryIdFloor: highestDeliveryId(stateDir, outbox), inputs: 0, quarantined: 0, proofs: 0, returned: 0 };
     const files = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith('.') && statSync(join(dir, n)).isFile()).sort() : []);
     journal.tx(() => {
       journal.setDeliveryIdFloor(result.deliveryIdFloor);
@@ -60,8 +63,31 @@ export function recoverJournal(stateDir: string, outbox: string, actor: string):
         result.proofs++;
       }
     });
+    result.returned = returnTakenFiles(exportDir);
+    if (result.returned) journal.tx(() => journal.event('recover', {}, `${result.returned} file(s) taken by the lost journal's process put back in the export folder`));
     return result;
   } finally {
     journal.close();
   }
+}
+
+/**
+ * Claims are taken under `export/.labmss/<instance>/`, the instance being the journal's: with the journal
+ * lost, nobody would finish them. They go back to the export folder under their own names; a file that
+ * was already spooled is then recognised as the same bytes and not sent twice.
+ */
+function returnTakenFiles(exportDir: string): number {
+  const root = join(exportDir, TAKEN_FOLDER);
+  if (!existsSync(root)) return 0;
+  let n = 0;
+  for (const instance of readdirSync(root)) {
+    const dir = join(root, instance);
+    if (!statSync(dir).isDirectory()) continue;
+    for (const name of readdirSync(dir).filter((x) => !x.startsWith('.'))) {
+      renameSync(join(dir, name), freeName(exportDir, originalName(name)));
+      n++;
+    }
+    fsyncDir(exportDir);
+  }
+  return n;
 }

@@ -17,7 +17,7 @@ ensureDist();
 const cli = (lab: ReturnType<typeof tempLab>, ...args: string[]) => runCli(['--config', lab.configFile, ...args]);
 
 function files(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).sort() : [];
+  return existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith('.')).sort() : [];
 }
 
 for (const how of ['deleted', 'emptied'] as const) {
@@ -44,15 +44,20 @@ for (const how of ['deleted', 'emptied'] as const) {
     assert.equal(status.code, 2);
     assert.match(status.stderr, /labmss journal recover/);
 
+    // A claim the lost journal's process had taken and not spooled (killed between the two steps).
+    const stranded = join(lab.exportDir, '.labmss', '0123456789ab');
+    mkdirSync(stranded, { recursive: true });
+    writeFileSync(join(stranded, '20261207T101010.123Z-c.json'), JSON.stringify(sampleReport(3)));
     const recover = await cli(lab, '--json', 'journal', 'recover');
     assert.equal(recover.code, 0, recover.stderr);
-    assert.deepEqual(JSON.parse(recover.stdout), { deliveryIdFloor: 1, inputs: 1, quarantined: 0, proofs: 1 });
+    assert.deepEqual(JSON.parse(recover.stdout), { deliveryIdFloor: 1, inputs: 1, quarantined: 0, proofs: 1, returned: 1 });
+    assert.deepEqual(files(lab.exportDir), ['a-again.json', 'b.json', 'c.json']);
 
     const after = await cli(lab, '--json', 'run');
     assert.equal(after.code, 1, 'a duplicate is reported');
     const summary = JSON.parse(after.stdout);
     assert.equal(summary.duplicates.length, 1, 'the same bytes as before the loss are not sent again');
-    assert.equal(summary.sent, 1);
+    assert.equal(summary.sent, 2, 'b.json and the stranded c.json');
     assert.deepEqual(readFileSync(join(state, 'mail', 'D1.eml')), proof, 'the old proof is untouched');
     assert.deepEqual(readFileSync(join(state, 'outbox', 'D1.eml')), sent, 'the old outbox message is untouched');
     assert.ok(existsSync(join(state, 'mail', 'D2.eml')), 'the new message is numbered after the old proofs');
