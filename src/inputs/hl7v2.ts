@@ -240,8 +240,8 @@ class Hl7Parser {
     const req = report.request;
     const placer = r.get(obr, 2).trim() || this.order?.placer || '';
     const filler = r.get(obr, 3).trim() || this.order?.filler || '';
-    if (placer && !req.placerId) req.placerId = placer;
-    if (filler && !req.fillerId) req.fillerId = filler;
+    if (placer && !req.placerId) { const id = r.id(placer, obr, 'OBR-2'); if (id) req.placerId = id; }
+    if (filler && !req.fillerId) { const id = r.id(filler, obr, 'OBR-3'); if (id) req.fillerId = id; }
     const setTime = (key: 'prescribedAt' | 'collectedAt' | 'receivedAt' | 'reportedAt', n: number) => {
       const t = r.time(obr, n);
       if (t && !req[key]) req[key] = t;

@@ -4,7 +4,7 @@ import { sectionLabel } from './hprim-sections.js';
 import { hold, type Hold } from '../gate/hold.js';
 import { Warnings, decodeHprim, resultStatus } from './hprim-text.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
-import { Memo, copyRange, parseFlag, flagAsWritten, parseRange, parseTimestamp, parseValue } from './values.js';
+import { IMPOSSIBLE_DATE, Memo, copyRange, impossibleDate, notAnIdentifier, parseFlag, flagAsWritten, parseRange, parseTimestamp, parseValue } from './values.js';
 
 /**
  * HPRIM Santé 2.x (H/P/OBR/OBX/C/A/L) → one LabReport per patient and request. Field numbers in
@@ -118,8 +118,16 @@ class SanteParser {
   private time(rec: HprimRecord, n: number, text = this.f(rec, n)): string | undefined {
     if (text.trim() === '') return undefined;
     const t = this.timestamps.get(text);
+    if (t === undefined && impossibleDate(text)) throw new InputError({ file: this.opts.file, ...this.where(rec, n) }, IMPOSSIBLE_DATE);
     if (t === undefined) this.w.add(this.where(rec, n), `not a timestamp (YYYYMMDD[HHMM[SS]]): ${preview(text)}; left out`);
     return t;
+  }
+
+  /** `text` when it can be an identifier, else '' with a warning naming the field. */
+  private id(text: string, rec: HprimRecord, n: number): string {
+    const why = text && notAnIdentifier(text);
+    if (why) this.w.add(this.where(rec, n), `not an identifier (${why}): left out`);
+    return why ? '' : text;
   }
 
   private practitioner(text: string): Practitioner | undefined {
@@ -153,8 +161,8 @@ class SanteParser {
     const [family = '', ...given] = this.comps(this.f(rec, 6));
     if (!family) throw new InputError({ file: this.opts.file, ...this.where(rec, 6) }, 'patient without a family name: no patient identity');
     const patient: Patient = { ids: {}, familyName: family };
-    const requesterId = this.comp(this.f(rec, 3), 0);
-    const ipp = this.comp(this.f(rec, 4), 0);
+    const requesterId = this.id(this.comp(this.f(rec, 3), 0), rec, 3);
+    const ipp = this.id(this.comp(this.f(rec, 4), 0), rec, 4);
     if (requesterId) patient.ids.requesterId = requesterId;
     if (ipp) patient.ids.ipp = ipp;
     const givenNames = given.slice(0, 2).filter(Boolean);
@@ -190,10 +198,10 @@ class SanteParser {
 
   private onRequest(rec: HprimRecord): void {
     if (!this.patient) throw new InputError({ file: this.opts.file, line: rec.line, field: 'OBR' }, 'request (OBR) before any patient (P): no patient identity');
-    const placerId = this.comp(this.f(rec, 3), 0);
+    const placerId = this.id(this.comp(this.f(rec, 3), 0), rec, 3);
     const filler = this.comps(this.f(rec, 4));
     // 9.4 is `request id~number`; some LIS fill only the second component.
-    const fillerId = filler.find(Boolean) ?? '';
+    const fillerId = this.id(filler.find(Boolean) ?? '', rec, 4);
     const key = `${this.patientIndex}\u0000${fillerId || placerId || `#${rec.line}`}`;
     let ctx = this.reports.get(key);
     if (!ctx) {

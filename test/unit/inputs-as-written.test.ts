@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { parseInput } from '../../src/inputs/index.js';
+import { InputError, parseInput } from '../../src/inputs/index.js';
 import type { Result } from '../../src/model/labreport.types.js';
 import { writeHl7 } from '../helpers/hl7-writer.js';
+import { writeHprimSante } from '../helpers/hprim-writer.js';
+import { sampleReport } from '../helpers/lab.js';
 
 /** Issue 14 item 3: units, ranges, people and identifiers exactly as the lab wrote them. */
 
@@ -34,4 +36,42 @@ test('OBX-7: text^low^high is read into text, low and high', () => {
     { text: '0.5 - 1.7', low: '0.5', high: '1.7' },
     { text: '< 5', high: '5' },
   ]);
+});
+
+const MEDECIN = ['C1', 'DUVAL', 'Marc', '1 rue A', '', '35000 RENNES', '03/04/1970', '1700435000111 22', 'F77', '05/06/2024', 'LAB1      Labo Ouest', 'DOC1      DR HIBOU', 'Texte du compte rendu', '****FINFICHIER****'];
+const medecin = (lines: string[]) => parseInput(Buffer.from(lines.join('\r\n') + '\r\n', 'latin1'), { file: 'm.hpm' });
+
+test('identifiers: a 265-character routing line, spaces or control bytes are refused as identifiers, with a warning', () => {
+  const routing = `${'ROUTAGE'.padEnd(40)}${'LAB1'.padEnd(225)}`;
+  const m = medecin([routing, ...MEDECIN.slice(1)]);
+  assert.equal(m.reports[0]!.patient.ids.ipp, undefined);
+  assert.ok(m.warnings.some((w) => w.line === 1 && /routing record/.test(w.message)), JSON.stringify(m.warnings));
+  assert.equal(m.reports[0]!.request.fillerId, 'F77');
+
+  const hl7 = parseInput(writeHl7([{ familyName: 'DURAND', ipp: 'IPP 12', fillerId: 'F'.repeat(70), results: [{ code: 'A', label: 'A', value: '1' }] }]), { file: 'i.hl7' });
+  assert.equal(hl7.reports[0]!.patient.ids.ipp, undefined);
+  assert.equal(hl7.reports[0]!.request.fillerId, undefined);
+  assert.ok(hl7.warnings.some((w) => w.field === 'PID-3.1' && /spaces/.test(w.message)));
+  assert.ok(hl7.warnings.some((w) => w.field === 'OBR-3' && /70 characters/.test(w.message)));
+
+  const hprim = parseInput(Buffer.from(writeHprimSante([{ patient: { familyName: 'DURAND', givenName: 'Luc', ipp: 'X'.repeat(65), birthDate: '19800101' }, fillerId: 'D1', results: [{ code: 'A', label: 'A', value: '1', unit: '', range: '', flag: '' }] }]), 'latin1'), { file: 'i.hpr' });
+  assert.equal(hprim.reports[0]!.patient.ids.ipp, undefined);
+  assert.ok(hprim.warnings.some((w) => w.field === 'P 8.4' && /65 characters/.test(w.message)));
+});
+
+test('impossible dates quarantine the file, naming the field', () => {
+  const hl7 = writeHl7([{ familyName: 'DURAND', ipp: 'P1', fillerId: 'F1', results: [{ code: 'A', label: 'A', value: '1' }] }]).toString('utf8').replace('||19800101|U', '||20261345|U');
+  assert.throws(() => parseInput(Buffer.from(hl7), { file: 'd.hl7' }), (e: unknown) => e instanceof InputError && e.where.field === 'PID-7' && /calendar/.test(e.message));
+
+  const hprim = Buffer.from(writeHprimSante([{ patient: { familyName: 'DURAND', givenName: 'Luc', ipp: 'P1', birthDate: '20240230' }, fillerId: 'D1', results: [{ code: 'A', label: 'A', value: '1', unit: '', range: '', flag: '' }] }]), 'latin1');
+  assert.throws(() => parseInput(hprim, { file: 'd.hpr' }), (e: unknown) => e instanceof InputError && e.where.field === 'P 8.8');
+
+  assert.throws(() => medecin([...MEDECIN.slice(0, 6), '45/13/2026', ...MEDECIN.slice(7)]), (e: unknown) => e instanceof InputError && /date de naissance/.test(e.where.field ?? ''));
+
+  const json = Buffer.from(JSON.stringify(sampleReport(1, { patient: { ids: { ipp: 'P1' }, familyName: 'DURAND', birthDate: '2026-13-45' } })));
+  assert.throws(() => parseInput(json, { file: 'd.json' }), (e: unknown) => e instanceof InputError && e.where.field === '/patient/birthDate');
+
+  // Zeros are an unknown month or day, not a damaged date: left out with a warning, as before.
+  const zeros = Buffer.from(writeHprimSante([{ patient: { familyName: 'DURAND', givenName: 'Luc', ipp: 'P1', birthDate: '19800000' }, fillerId: 'D1', results: [{ code: 'A', label: 'A', value: '1', unit: '', range: '', flag: '' }] }]), 'latin1');
+  assert.equal(parseInput(zeros, { file: 'z.hpr' }).reports[0]!.patient.birthDate, undefined);
 });
