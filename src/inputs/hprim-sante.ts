@@ -15,6 +15,11 @@ const CHAPTER: Record<string, number> = { H: 7, P: 8, OBR: 9, OBX: 10, C: 12, L:
 
 type ReportStatus = LabReport['status'];
 
+/** A practitioner's title as LIS write it, in any component. */
+const TITLE = /^(?:dr|docteur|pr|professeur|m|mme|mlle|mr|monsieur|madame)\.?$/i;
+/** A given name: one to three words of letters (no digits, no sentence). */
+const GIVEN = /^[\p{L}][\p{L}'’.-]+(?: [\p{L}][\p{L}'’.-]*){0,2}$/u;
+
 /** OBX 10.3 value types read as a single value (anything else is warned about). */
 const PLAIN_TYPES: ReadonlySet<string> = new Set(['NM', 'ST', 'SN', 'DT', 'TS', 'TN', 'ID', 'IS', 'PN', 'AD', 'CK', 'GC', '']);
 
@@ -130,14 +135,31 @@ class SanteParser {
     return why ? '' : text;
   }
 
+  /**
+   * A CNA field (code~family~given~middle~suffix~title~degree…, the HL7 CN order). Many LIS write the
+   * whole name in the second component and other things after it (`~DR`, `~Cabinet des Lilas`): a
+   * title word is the title wherever it stands, a component that cannot be a given name goes to
+   * `details`, and nothing written is dropped. The A continuations are already joined.
+   */
   private practitioner(text: string): Practitioner | undefined {
-    const code = this.comp(text, 0);
-    const name = this.comp(text, 1);
-    if (!code && !name) return undefined;
+    const [code = '', family = '', ...more] = this.comps(text);
     const p: Practitioner = {};
     if (code) p.code = code;
-    if (name) p.name = name;
-    return p;
+    let given = '';
+    let title = '';
+    const details: string[] = [];
+    more.forEach((x, i) => {
+      if (!x || x === 'L') return; // `L`: the "local" marker that closes a coded triplet, not a name
+      if (!title && (i === 3 || TITLE.test(x))) title = x;
+      else if (i === 0 && GIVEN.test(x)) given = x;
+      else if (i === 1 && given && GIVEN.test(x)) given += ` ${x}`;
+      else details.push(x);
+    });
+    if (family && given) { p.familyName = family; p.givenName = given; }
+    else if (family) p.name = family;
+    if (title) p.title = title;
+    if (details.length) p.details = details.join(', ');
+    return Object.keys(p).length ? p : undefined;
   }
 
   // ---- records ----
