@@ -149,7 +149,8 @@ class SanteParser {
     let title = '';
     const details: string[] = [];
     more.forEach((x, i) => {
-      if (!x || x === 'L') return; // `L`: the "local" marker that closes a coded triplet, not a name
+      // `L` closes a code~name~L triplet (some LIS repeat the triplet): neither it nor a repeat is a name part.
+      if (!x || x === 'L' || x === code || x === family) return;
       if (!title && (i === 3 || TITLE.test(x))) title = x;
       else if (i === 0 && GIVEN.test(x)) given = x;
       else if (i === 1 && given && GIVEN.test(x)) given += ` ${x}`;
