@@ -54,6 +54,8 @@ class SanteParser {
   private commentResult: Result | undefined;
   private readonly reports = new Map<string, ReportCtx>();
   private sawL = false;
+  /** The H…L message being read: what its L record must count. */
+  private message = { line: 0, records: 0, patients: 0 };
   readonly holds: Hold[] = [];
   private readonly timestamps = new Memo(parseTimestamp);
   private readonly ranges = new Memo(parseRange);
@@ -67,13 +69,15 @@ class SanteParser {
   add(rec: HprimRecord, d: Delimiters): void {
     this.d = d;
     if (this.sawL && rec.type !== 'H') this.w.add({ line: rec.line, field: rec.type }, 'record after the L (end) record');
+    if (rec.type === 'H') this.startMessage(rec);
+    this.message.records++;
     switch (rec.type) {
       case 'H': return this.onHeader(rec);
-      case 'P': return this.onPatient(rec);
+      case 'P': this.message.patients++; return this.onPatient(rec);
       case 'OBR': return this.onRequest(rec);
       case 'OBX': return this.onResult(rec);
       case 'C': return this.onComment(rec);
-      case 'L': this.sawL = true; return;
+      case 'L': return this.onEnd(rec);
       default: this.w.add({ line: rec.line, field: rec.type }, `record type ${preview(rec.type)} ignored (not used for results)`);
     }
   }
@@ -450,13 +454,38 @@ class SanteParser {
 
   // ---- end ----
 
+  private startMessage(rec: HprimRecord): void {
+    if (this.message.records > 0 && !this.sawL) this.noEnd(rec.line - 1);
+    this.message = { line: rec.line, records: 0, patients: 0 };
+    this.sawL = false;
+  }
+
+  /** L 14.4 counts the patients (P) and 14.5 the lines of the message; a count that disagrees means records were lost. */
+  private onEnd(rec: HprimRecord): void {
+    this.sawL = true;
+    const m = this.message;
+    const patients = this.txt(this.f(rec, 4));
+    if (/^\d+$/.test(patients) && Number(patients) !== m.patients) {
+      this.holds.push(hold('incomplete', `the L record announces ${Number(patients)} patient(s) but the file holds ${m.patients}: records are missing or the file is damaged; check it with the LIS before sending`, { where: this.where(rec, 4) }));
+    }
+    // Lines as written (A continuations included) or logical records: LIS count either way.
+    const lines = this.txt(this.f(rec, 5));
+    if (/^\d+$/.test(lines) && Number(lines) !== rec.line - m.line + 1 && Number(lines) !== m.records) {
+      this.holds.push(hold('incomplete', `the L record announces ${Number(lines)} lines but the file holds ${rec.line - m.line + 1} (${m.records} records): lines are missing or the file is damaged; check it with the LIS before sending`, { where: this.where(rec, 5) }));
+    }
+  }
+
+  private noEnd(line: number): void {
+    this.holds.push(hold('incomplete', 'no L (end) record: nothing proves the file is complete; check it with the LIS before sending', { where: { line, field: 'L' } }));
+  }
+
   finish(reader: RecordReader, lastLine: number): LabReport[] {
     if (!this.sawL) {
       if (!reader.lastTerminated) {
         throw new InputError({ file: this.opts.file, line: lastLine, field: 'L' },
           'file cut short: no L (end) record and the last record has no line end; it may have been copied while being written');
       }
-      this.w.add({ line: lastLine, field: 'L' }, 'no L (end) record; every record is complete, so the file is read as is');
+      this.noEnd(lastLine);
     }
     for (const obr of this.obrs) {
       if (!obr.comments.length) continue;

@@ -75,3 +75,26 @@ test('impossible dates quarantine the file, naming the field', () => {
   const zeros = Buffer.from(writeHprimSante([{ patient: { familyName: 'DURAND', givenName: 'Luc', ipp: 'P1', birthDate: '19800000' }, fillerId: 'D1', results: [{ code: 'A', label: 'A', value: '1', unit: '', range: '', flag: '' }] }]), 'latin1');
   assert.equal(parseInput(zeros, { file: 'z.hpr' }).reports[0]!.patient.birthDate, undefined);
 });
+
+const RES = { code: 'A', label: 'A', value: '1', unit: '', range: '', flag: '' };
+const PAT = (n: number) => ({ familyName: `NOM${n}`, givenName: 'Luc', ipp: `P${n}`, birthDate: '19800101' });
+
+test('HPRIM Santé: an L count that disagrees, or no L, holds the file as incomplete', () => {
+  const good = writeHprimSante([{ patient: PAT(1), fillerId: 'D1', results: [RES] }, { patient: PAT(2), fillerId: 'D2', results: [RES, RES] }], { maxLength: 60 });
+  assert.deepEqual(parseInput(Buffer.from(good, 'latin1'), { file: 'ok.hpr' }).holds, []);
+  // A patient lost in transfer: the L record still counts two.
+  const lostPatient = good.split('\r').filter((l) => !l.startsWith('P|2')).join('\r');
+  const held = parseInput(Buffer.from(lostPatient, 'latin1'), { file: 'lost.hpr' });
+  assert.deepEqual(held.holds.map((h) => [h.code, h.where?.field]), [['incomplete', 'L 14.4'], ['incomplete', 'L 14.5']]);
+  // A result line lost: only the line count says so.
+  const lines = good.split('\r');
+  const lastObx = lines.map((l) => l.startsWith('OBX')).lastIndexOf(true);
+  const lostLine = lines.filter((_, i) => i !== lastObx).join('\r');
+  assert.deepEqual(parseInput(Buffer.from(lostLine, 'latin1'), { file: 'line.hpr' }).holds.map((h) => h.where?.field), ['L 14.5']);
+  // Counting logical records (A continuations joined) is also accepted.
+  const records = good.split('\r').filter((l) => l && !l.startsWith('A|')).length;
+  const byRecords = good.replace(/L\|1\|\|2\|\d+/, `L|1||2|${records}`);
+  assert.deepEqual(parseInput(Buffer.from(byRecords, 'latin1'), { file: 'rec.hpr' }).holds, []);
+  const noL = good.split('\r').filter((l) => !l.startsWith('L|')).join('\r');
+  assert.deepEqual(parseInput(Buffer.from(noL, 'latin1'), { file: 'nol.hpr' }).holds.map((h) => [h.code, h.where?.field]), [['incomplete', 'L']]);
+});
