@@ -8,6 +8,7 @@ import { chapterOf } from './hl7-sections.js';
 import { DEFAULT_DELIMITERS, delimitersOf, Segment } from './hl7-tokens.js';
 import { LineReader } from './lines.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
+import { hold, type Hold } from '../gate/hold.js';
 
 /**
  * HL7 v2.5 ORU^R01 → LabReports: one per patient and order (ORC-4 placer group, else OBR-3/OBR-2),
@@ -62,7 +63,7 @@ export function parseHl7(bytes: Buffer, opts: ParseOptions): ParseResult {
   }
   if (!last) throw new InputError({ file: opts.file, line: 1 }, 'empty file: no MSH segment');
   const reports = p.finish(last);
-  return { format: 'hl7v2', charset: decoded.charset, reports, warnings: r.finish(), holds: [] };
+  return { format: 'hl7v2', charset: decoded.charset, reports, warnings: r.finish(), holds: p.holds };
 }
 
 /** Fewest fields a segment must have when the file ends right after it; fewer means the file was cut. */
@@ -136,6 +137,7 @@ class Hl7Parser {
   private notes?: string[] | { comments?: string[] };
   private orderNotes: string[] = [];
   private batches: { seg: Segment; count: number }[] = [];
+  readonly holds: Hold[] = [];
   private firstCharset?: string;
 
   constructor(private r: Hl7Reader, private file: string, private charset: string) {}
@@ -146,7 +148,8 @@ class Hl7Parser {
       throw new InputError({ file: this.file, line: seg.no }, `${seg.id} segment before any MSH: not an HL7 message`);
     }
     switch (seg.id) {
-      case 'FHS': case 'BHS': this.batches.push({ seg, count: 0 }); return;
+      case 'FHS': this.batches.push({ seg, count: 0 }); return;
+      case 'BHS': for (const b of this.batches) if (b.seg.id === 'FHS') b.count++; this.batches.push({ seg, count: 0 }); return;
       case 'FTS': case 'BTS': return this.closeBatch(seg);
       case 'MSH': return this.startMessage(seg);
       case 'PID': {
@@ -176,13 +179,15 @@ class Hl7Parser {
     }
   }
 
+  /** BTS-1 counts the batch's messages, FTS-1 the file's batches: a count that disagrees means some were lost. */
   private closeBatch(seg: Segment): void {
     const open = this.batches.pop();
     const header = seg.id === 'FTS' ? 'FHS' : 'BHS';
     if (!open || open.seg.id !== header) throw new InputError({ file: this.file, line: seg.no, field: seg.id }, `${seg.id} without its ${header}`);
     const declared = this.r.get(seg, 1).trim();
-    if (seg.id === 'BTS' && /^\d+$/.test(declared) && Number(declared) !== open.count) {
-      throw new InputError({ file: this.file, line: seg.no, field: 'BTS-1' }, `the batch announces ${declared} messages but holds ${open.count}: incomplete or damaged batch`);
+    const what = seg.id === 'BTS' ? 'messages' : 'batches';
+    if (/^\d+$/.test(declared) && Number(declared) !== open.count) {
+      this.holds.push(hold('incomplete', `the ${seg.id === 'BTS' ? 'batch' : 'file'} trailer announces ${Number(declared)} ${what} but the ${seg.id === 'BTS' ? 'batch' : 'file'} holds ${open.count}: some were lost or the file is damaged; check it with the LIS before sending`, { where: { line: seg.no, field: `${seg.id}-1` } }));
     }
   }
 
