@@ -138,12 +138,15 @@ class Hl7Parser {
   private orderNotes: string[] = [];
   private batches: { seg: Segment; count: number }[] = [];
   readonly holds: Hold[] = [];
+  /** The TX/FT result the previous OBX gave: an OBX right after it with no OBX-3 continues its text. */
+  private lastText?: Result;
   private firstCharset?: string;
 
   constructor(private r: Hl7Reader, private file: string, private charset: string) {}
 
   segment(seg: Segment): void {
     const r = this.r;
+    if (seg.id !== 'OBX') this.lastText = undefined;
     if (!this.msh && !['MSH', 'FHS', 'BHS', 'FTS', 'BTS'].includes(seg.id)) {
       throw new InputError({ file: this.file, line: seg.no }, `${seg.id} segment before any MSH: not an HL7 message`);
     }
@@ -335,7 +338,10 @@ class Hl7Parser {
     if (!this.battery) throw new InputError({ file: this.file, line: obx.no, field: 'OBR' }, 'OBX outside an order: no OBR before it');
     const b = this.battery;
     const state = b.state;
+    if (this.lastText && this.continues(obx)) return;
     const o = readObx(obx, r);
+    const type = r.get(obx, 2).trim().toUpperCase();
+    this.lastText = o.kind === 'result' && (type === 'TX' || type === 'FT') ? o.result : undefined;
     if (o.kind === 'meta') {
       if (o.valueType !== 'ED') applyMeta(state.masking, o.code, o.value, obx, r);
       this.notes = undefined;
@@ -374,6 +380,22 @@ class Hl7Parser {
     b.battery.results.push(result);
     b.codes.set(result, o.codings);
     this.notes = result;
+  }
+
+  /**
+   * Some LIS cut a long narrative into several OBX and give the identifier only on the first: an OBX
+   * without OBX-3, of a text type (or none), right after a TX/FT result is the next lines of that text.
+   */
+  private continues(obx: Segment): boolean {
+    const r = this.r;
+    const type = r.get(obx, 2).trim().toUpperCase();
+    if (obx.raw(3).trim() !== '' || !(type === '' || type === 'TX' || type === 'FT')) return false;
+    const result = this.lastText!;
+    const more = obx.reps(5).map((rep) => r.text(rep, obx, 'OBX-5')).join('\n');
+    const before = result.value.kind === 'text' ? result.value.text : '';
+    if (more.trim() !== '') result.value = { kind: 'text', text: before ? `${before}\n${more}` : more };
+    r.warn(obx, 'OBX-3', 'OBX without an identifier right after a TX/FT result: read as the continuation of its text');
+    return true;
   }
 
   private note(nte: Segment): void {

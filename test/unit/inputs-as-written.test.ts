@@ -98,3 +98,19 @@ test('HPRIM Santé: an L count that disagrees, or no L, holds the file as incomp
   const noL = good.split('\r').filter((l) => !l.startsWith('L|')).join('\r');
   assert.deepEqual(parseInput(Buffer.from(noL, 'latin1'), { file: 'nol.hpr' }).holds.map((h) => [h.code, h.where?.field]), [['incomplete', 'L']]);
 });
+
+test('HL7: an OBX with an empty OBX-3 right after a TX observation continues its text (warning), not a rejection', () => {
+  const written = writeHl7([{ familyName: 'DURAND', ipp: 'P1', fillerId: 'F1', results: [{ code: 'CONC', label: 'Conclusion', value: 'Première ligne' }, { code: 'K', label: 'Potassium', value: '4.1' }] }])
+    .toString('utf8').replace('|ST|CONC^', '|TX|CONC^')
+    .replace(/(OBX\|1\|[^\r]*\r)/, '$1OBX|2|TX|||deuxième ligne||||||F\rOBX|3||||troisième ligne||||||F\r');
+  const parsed = parseInput(Buffer.from(written), { file: 'tx.hl7' });
+  const results = parsed.reports[0]!.chapters.flatMap((c) => c.batteries.flatMap((b) => b.results));
+  assert.deepEqual(results.map((r) => [r.code, r.value]), [
+    ['CONC', { kind: 'text', text: 'Première ligne\ndeuxième ligne\ntroisième ligne' }],
+    ['K', { kind: 'numeric', value: '4.1' }],
+  ]);
+  assert.deepEqual(parsed.warnings.filter((w) => w.field === 'OBX-3').map((w) => w.line), [6, 7]);
+  // Not after a text: still an observation without an identifier.
+  const orphan = written.replace('|TX|CONC^', '|ST|CONC^');
+  assert.throws(() => parseInput(Buffer.from(orphan), { file: 'st.hl7' }), (e: unknown) => e instanceof InputError && e.where.field === 'OBX-3');
+});
