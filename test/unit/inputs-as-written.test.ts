@@ -114,3 +114,18 @@ test('HL7: an OBX with an empty OBX-3 right after a TX observation continues its
   const orphan = written.replace('|TX|CONC^', '|ST|CONC^');
   assert.throws(() => parseInput(Buffer.from(orphan), { file: 'st.hl7' }), (e: unknown) => e instanceof InputError && e.where.field === 'OBX-3');
 });
+
+test('identical reports inside one file collapse to one, with a warning; a report that differs stays', () => {
+  const one = { familyName: 'DURAND', ipp: 'P1', fillerId: 'F1', results: [{ code: 'K', label: 'Potassium', value: '4.1' }] };
+  const hl7 = parseInput(writeHl7(Array.from({ length: 1000 }, () => one)), { file: 'rep.hl7' });
+  assert.equal(hl7.reports.length, 1);
+  assert.ok(hl7.warnings.some((w) => /repeated 999 more time/.test(w.message)), JSON.stringify(hl7.warnings.slice(-2)));
+  const differs = parseInput(writeHl7([one, one, { ...one, results: [{ code: 'K', label: 'Potassium', value: '4.2' }] }]), { file: 'diff.hl7' });
+  assert.deepEqual(differs.reports.map((r) => r.chapters[0]!.batteries[0]!.results[0]!.value), [{ kind: 'numeric', value: '4.1' }, { kind: 'numeric', value: '4.2' }]);
+
+  const written = { patient: PAT(1), fillerId: 'D1', results: [RES] };
+  const hprim = parseInput(Buffer.from(writeHprimSante([written, written, written]), 'latin1'), { file: 'rep.hpr' });
+  assert.equal(hprim.reports.length, 1);
+  assert.ok(hprim.warnings.some((w) => w.line === 2 && /repeated 2 more time/.test(w.message)));
+  assert.deepEqual(hprim.holds, []);
+});
