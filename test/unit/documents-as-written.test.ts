@@ -7,7 +7,7 @@ import { buildCda } from '../../src/documents/cda/build.js';
 import { renderPdf, type PdfContext } from '../../src/documents/pdf/render.js';
 import { parseInput } from '../../src/inputs/index.js';
 import type { LabReport } from '../../src/model/labreport.types.js';
-import { cdaContext, PDF } from '../helpers/cda-fixtures.js';
+import { cdaContext, loadReport, PDF } from '../helpers/cda-fixtures.js';
 import { writeHprimSante, type WrittenReport } from '../helpers/hprim-writer.js';
 import { pdfText } from '../helpers/pdf-text.js';
 import { validateCda } from '../helpers/validate-cda.js';
@@ -48,9 +48,23 @@ test('HPRIM Santé practitioners: code, family name, given name, title and the r
   const cda = buildCda(report, PDF, cdaContext({ name: 'people', version: 1 }));
   assert.match(cda, /<given>Jean Pierre<\/given><family>MARTIN<\/family><suffix>DR<\/suffix>/);
   assert.match(cda, /<given>Claire<\/given><family>LEROY<\/family><suffix>PR<\/suffix>/);
+
+  // The validating biologist on each battery (FR-Participant AUTHEN in every results entry), as in the ANS examples.
+  const bio = buildCda(loadReport('biochemistry'), PDF, cdaContext({ name: 'biochemistry', version: 1 }));
+  const entries = bio.split('<entry typeCode="DRIV">').slice(1);
+  assert.equal(entries.length, 4);
+  for (const e of entries) {
+    assert.match(e, /^<templateId root="1\.3\.6\.1\.4\.1\.19376\.1\.3\.1"\/><templateId root="1\.2\.250\.1\.213\.1\.1\.3\.21"\/><act classCode="ACT" moodCode="EVN"><code [^>]*\/><statusCode code="completed"\/><participant typeCode="AUTHEN"><templateId root="1\.3\.6\.1\.4\.1\.19376\.1\.3\.3\.1\.5"\/><templateId root="1\.2\.250\.1\.213\.1\.1\.3\.109"\/><time><high value="202401041605\+0100"\/><\/time><participantRole><id root="1\.2\.250\.1\.71\.4\.2\.1" extension="810123453476"\/>/);
+    assert.match(e, /<playingEntity><name><given>Marcel<\/given><family>CAMPARINI<\/family><\/name><\/playingEntity>/);
+  }
+  assert.equal(bio.match(/Résultats validés par Marcel CAMPARINI le 04\/01\/2024 16:05/g)?.length, 4);
+  // A validator known by a LIS code only is named with that code under the lab's root.
+  assert.match(cda, /<participant typeCode="AUTHEN">.*?<id root="[^"]+" extension="BIO1"\/>.*?<given>Claire<\/given><family>LEROY<\/family><suffix>PR<\/suffix>/);
+
   const dir = mkdtempSync(join(tmpdir(), 'labmss-people-'));
-  const file = join(dir, 'people.xml');
-  writeFileSync(file, cda);
-  const checked = validateCda(t, [file]);
-  if (checked) assert.deepEqual(checked.map((c) => c.errors), [[]], checked[0]!.report);
+  const files = [join(dir, 'people.xml'), join(dir, 'biochemistry.xml')];
+  writeFileSync(files[0]!, cda);
+  writeFileSync(files[1]!, bio);
+  const checked = validateCda(t, files);
+  if (checked) assert.deepEqual(checked.map((c) => c.errors), [[], []], checked.map((c) => c.report).join('\n'));
 });

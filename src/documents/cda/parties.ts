@@ -58,6 +58,23 @@ export function personName(p: Practitioner | undefined): XNode {
   return el('name', null, el('family', { nullFlavor: 'UNK' }));
 }
 
+/**
+ * FR-Participant AUTHEN of a results entry: the biologist who validated them, as the ANS CR-BIO examples
+ * put on each battery. Undefined when the input names nobody (labmss never invents a validator).
+ */
+export function validatorParticipant(validator: Practitioner | undefined, time: string, ctx: CdaContext): XNode | undefined {
+  if (!validator || !(validator.familyName || validator.name || validator.rpps || validator.adeli || validator.code)) return undefined;
+  return el('participant', { typeCode: 'AUTHEN' },
+    el('templateId', { root: '1.3.6.1.4.1.19376.1.3.3.1.5' }),
+    el('templateId', { root: '1.2.250.1.213.1.1.3.109' }),
+    el('time', null, el('high', { value: time })),
+    el('participantRole', null,
+      practitionerId(validator, ctx),
+      addr(validator.address ?? ctx.lab.address),
+      telecoms(validator.phone ?? ctx.lab.phone),
+      el('playingEntity', null, personName(validator))));
+}
+
 /** The lab as an organization: id (FINESS-based national id, else the lab's root), name, telecom, addr. */
 export function labOrganization(tag: string, ctx: CdaContext, extra?: XNode): XNode {
   const sid = structureId(ctx.lab);
