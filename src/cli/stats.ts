@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { loadMapping } from '../loinc/index.js';
+import { mappingFromConfig } from '../loinc/index.js';
 import { monthlyStats, reportDirIn, type MonthStats } from '../stats/monthly.js';
 import { CliError, config, openReadOnly, out } from './context.js';
 
@@ -37,7 +37,7 @@ export function register(program: Command): void {
           timezone: cfg.lab.timezone,
           postagePerLetter: cfg.stats.postagePerLetter,
           reportDir: reportDirIn(cfg.paths.state),
-          mapping: cfg.loinc.mapping ? loadMapping(readFileSync(cfg.loinc.mapping, 'utf8'), cfg.loinc.mapping) : undefined,
+          mapping: mappingFromConfig(cfg.loinc, (f) => readFileSync(f, 'utf8')),
           month: opts.month,
         });
         out(cmd, { postagePerLetter: cfg.stats.postagePerLetter, months }, () => statsLines(months));

@@ -173,6 +173,10 @@ export interface LabmssConfig {
      * The lab's mapping CSV: local code → LOINC (and optional unit conversion).
      */
     mapping?: string;
+    /**
+     * Also give a result the LOINC code of the shipped catalog entry whose usual local code it carries (GLY → 2345-7). Off by default: only codes the lab's biologist validated (in the input or the mapping file) go out; `labmss loinc suggest` drafts a mapping to review instead.
+     */
+    catalogAliases?: boolean;
   };
   stats?: {
     postagePerLetter?: number;
@@ -416,6 +420,10 @@ export interface ResolvedConfig {
      * The lab's mapping CSV: local code → LOINC (and optional unit conversion).
      */
     mapping?: string;
+    /**
+     * Also give a result the LOINC code of the shipped catalog entry whose usual local code it carries (GLY → 2345-7). Off by default: only codes the lab's biologist validated (in the input or the mapping file) go out; `labmss loinc suggest` drafts a mapping to review instead.
+     */
+    catalogAliases: boolean;
   };
   stats: {
     postagePerLetter: number;

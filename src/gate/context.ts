@@ -4,7 +4,7 @@ import type { Journal } from '../queue/journal.js';
 import { companionReader } from '../queue/spool.js';
 import { loadAddressBook, type AddressBook } from '../routing/address-book.js';
 import { routingContext } from '../routing/context.js';
-import { loadMapping, type LoincMapping } from '../loinc/index.js';
+import { mappingFromConfig, type LoincMapping } from '../loinc/index.js';
 import type { GateContext } from './prepare.js';
 import type { RoutingContext } from '../routing/resolve.js';
 
@@ -18,7 +18,7 @@ export class GateSetup {
 
   constructor(readonly config: ResolvedConfig, private readonly needsAllowlist: boolean) {
     this.addressBook = loadAddressBook(config.addressBook);
-    this.mapping = config.loinc.mapping ? loadMapping(readFileSync(config.loinc.mapping, 'utf8'), config.loinc.mapping) : undefined;
+    this.mapping = mappingFromConfig(config.loinc, (f) => readFileSync(f, 'utf8'));
   }
 
   /** Routing as the journal stands now (directory, allow-list), for re-examining held deliveries. */

@@ -189,10 +189,10 @@ export class Journal {
       .get(setId) as { version: number; document_id: string } | undefined;
   }
 
-  addReport(r: Omit<ReportRow, 'id' | 'created_at'>): number {
+  addReport(r: Omit<ReportRow, 'id' | 'created_at' | 'cda_code'> & { cda_code?: string | null }): number {
     const id = Number(this.db.prepare(`INSERT INTO reports (file_id, idx, set_id, version, document_id, status, dossier, stage, json, cda_code, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(r.file_id, r.idx, r.set_id, r.version, r.document_id, r.status, r.dossier,
-      r.stage, r.json, r.cda_code, this.now()).lastInsertRowid);
+      r.stage, r.json, r.cda_code ?? null, this.now()).lastInsertRowid);
     this.event('report', { file: r.file_id, report: id }, `dossier ${r.dossier ?? '?'} version ${r.version} (${r.status}), stage ${r.stage}`);
     return id;
   }

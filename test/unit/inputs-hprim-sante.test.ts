@@ -210,10 +210,10 @@ test('cut short (no L, last record without line end) → InputError naming line 
   });
 });
 
-test('no L record but every record complete → parsed with a warning', () => {
+test('no L record but every record complete → parsed, and held: nothing proves the file is complete (issue 14)', () => {
   const r = parseText(`${H}\rP|1||I1||NOM~P\r${OBR()}\rOBX|1|NM|X~T~L||1\r`);
   assert.equal(r.reports.length, 1);
-  assert.ok(r.warnings.some((w) => w.field === 'L' && /no L/.test(w.message)));
+  assert.deepEqual(r.holds.map((h) => [h.code, h.where?.field, h.report]), [['incomplete', 'L', undefined]]);
 });
 
 test('unrecoverable input → InputError with line and field', () => {
