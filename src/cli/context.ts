@@ -4,7 +4,9 @@ import { Journal, defaultActor } from '../queue/journal.js';
 import { acquireLock, LockBusy, type Lock } from '../queue/lock.js';
 import { InputError } from '../inputs/types.js';
 import { ensureSpool, spoolLayout } from '../queue/spool.js';
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { t, useLocale } from '../i18n/index.js';
 import { join } from 'node:path';
 
 /** Exit codes, like the spine says: 0 all done, 1 something quarantined/held/failed, 2 usage or configuration. */
@@ -24,8 +26,11 @@ export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
+/** The config, and with it the language (`ui.language`, else the locale) and time zone people are answered in. */
 export function config(cmd: Command): ResolvedConfig {
-  return loadConfig(globals(cmd).config).config;
+  const cfg = loadConfig(globals(cmd).config).config;
+  useLocale({ language: cfg.ui.language, timeZone: cfg.lab.timezone });
+  return cfg;
 }
 
 /** Opens the journal for writing, holding the state directory's lock until `close`. */
@@ -76,10 +81,20 @@ export function importReference<R>(cmd: Command, kind: 'allowlist' | 'directory'
 
 /** Opens the journal read-only, without the lock: `status` and `log` answer while a daemon runs. */
 export function openReadOnly(cfg: ResolvedConfig): Journal {
-  if (!existsSync(join(cfg.paths.state, 'journal.sqlite'))) {
-    throw new CliError(`no journal in ${cfg.paths.state} yet: run \`labmss run\` first`, EXIT.USAGE);
+  const file = join(cfg.paths.state, 'journal.sqlite');
+  try {
+    statSync(file);
+    accessSync(file, constants.R_OK);
+  } catch (err) {
+    // A technician outside the service account's group cannot even see the file: say so, not "run first".
+    if ((err as NodeJS.ErrnoException).code === 'EACCES') throw new CliError(t().common.noAccess({ path: file, user: currentUser() }), EXIT.USAGE);
+    throw new CliError(t().common.noJournal({ state: cfg.paths.state }), EXIT.USAGE);
   }
   return Journal.open(cfg.paths.state, { readonly: true });
+}
+
+function currentUser(): string {
+  try { return userInfo().username; } catch { return `uid ${process.getuid?.() ?? '?'}`; }
 }
 
 /** Prints a value as JSON (for machines) or as lines (for people). */
@@ -100,8 +115,11 @@ export function describeFailure(err: unknown): { message: string; code: number }
   if (err instanceof LockBusy) return { message: err.message, code: EXIT.USAGE };
   if (err instanceof InputError) return { message: err.message, code: EXIT.PROBLEMS };
   const sys = err as NodeJS.ErrnoException;
-  if (sys?.code === 'ENOENT' || sys?.code === 'EACCES' || sys?.code === 'EISDIR') {
-    const what = { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory' }[sys.code];
+  if (sys?.code === 'EACCES' || sys?.code === 'EPERM' || (sys as { code?: string })?.code === 'SQLITE_CANTOPEN' || sys?.code === 'SQLITE_READONLY') {
+    return { message: t().common.noAccess({ path: sys.path ?? '(the state directory)', user: currentUser() }), code: EXIT.USAGE };
+  }
+  if (sys?.code === 'ENOENT' || sys?.code === 'EISDIR') {
+    const what = { ENOENT: 'no such file or directory', EISDIR: 'is a directory' }[sys.code];
     return { message: `${sys.path ?? ''}: ${what}`, code: EXIT.USAGE };
   }
   // A bug or an unexpected failure: the message, and the stack only when asked (LABMSS_DEBUG=1).

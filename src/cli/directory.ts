@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { classifyQuery, type DirectoryEntry } from '../routing/directory.js';
 import { importDirectory, lookupDirectory } from '../routing/directory-store.js';
 import { lastImport } from '../routing/imports-store.js';
+import { t } from '../i18n/index.js';
 import { CliError, config, EXIT, importReference, openReadOnly, out } from './context.js';
 
 function entryLine(e: DirectoryEntry): string {
@@ -44,10 +45,14 @@ export function register(program: Command): void {
         const last = lastImport(journal.db, 'directory');
         if (!last) throw new CliError('no directory imported yet: run `labmss directory import Extraction_Correspondance_MSSante_….zip`', EXIT.PROBLEMS);
         const q = classifyQuery(words.join(' '));
-        const entries = lookupDirectory(journal.db, q, Math.max(1, Number(opts.limit) || 50));
-        out(cmd, { query: q, extraction: last.fileDate, importedAt: last.importedAt, entries }, () => entries.length
-          ? entries.map(entryLine)
-          : [`nothing for ${q.label} in the extraction of ${last.fileDate ?? last.importedAt.slice(0, 10)}`]);
+        const limit = Math.max(1, Number(opts.limit) || 50);
+        // One more than asked: the only way to know, and say, that the list is cut.
+        const found = lookupDirectory(journal.db, q, limit + 1);
+        const truncated = found.length > limit;
+        const entries = found.slice(0, limit);
+        out(cmd, { query: q, extraction: last.fileDate, importedAt: last.importedAt, entries, truncated }, () => entries.length
+          ? [...entries.map(entryLine), ...(truncated ? [t().common.truncated({ shown: limit, total: `${limit}+` })] : [])]
+          : [t().directory.nothing({ query: q.label, date: last.fileDate ?? last.importedAt.slice(0, 10) })]);
         if (!entries.length) process.exitCode = EXIT.PROBLEMS;
       } finally {
         journal.close();

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import type { EventRow } from '../queue/journal.js';
+import { formatTime, t } from '../i18n/index.js';
 import { CliError, config, openReadOnly, out, parseRef } from './context.js';
 
 export function eventLine(e: EventRow): string {
   const refs = [e.file_id && `F${e.file_id}`, e.report_id && `R${e.report_id}`, e.delivery_id && `D${e.delivery_id}`].filter(Boolean).join(' ');
   const states = e.to_state ? ` ${e.from_state ? `${e.from_state}→` : ''}${e.to_state}` : '';
-  return `${e.at} ${refs.padEnd(12)} ${e.kind}${states}${e.detail ? `: ${e.detail}` : ''}  [${e.actor}]`;
+  return `${formatTime(e.at)} ${refs.padEnd(12)} ${e.kind}${states}${e.detail ? `: ${e.detail}` : ''}  [${e.actor}]`;
 }
 
 /** `2026-11-01`, `2026-11-01T08:00`, or a relative `2h`, `3d` → ISO. */
@@ -28,9 +29,14 @@ export function register(program: Command): void {
       const cfg = config(cmd);
       const journal = openReadOnly(cfg);
       try {
+        const report = opts.report ? parseRef(opts.report, 'R').id : undefined;
+        const delivery = opts.delivery ? parseRef(opts.delivery, 'D').id : undefined;
+        // Asking for something that does not exist is a mistake (exit 2, as `show` does), not an empty trail.
+        if (report !== undefined && !journal.report(report)) throw new CliError(t().log.noReport({ id: report }));
+        if (delivery !== undefined && !journal.delivery(delivery)) throw new CliError(t().log.noDelivery({ id: delivery }));
         const events = journal.events({
-          report: opts.report ? parseRef(opts.report, 'R').id : undefined,
-          delivery: opts.delivery ? parseRef(opts.delivery, 'D').id : undefined,
+          report,
+          delivery,
           since: opts.since ? sinceToIso(opts.since) : undefined,
           limit: opts.limit,
         });

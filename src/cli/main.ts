@@ -17,6 +17,7 @@ import * as watch from './watch.js';
 import * as doctor from './doctor.js';
 import * as resend from './resend.js';
 import * as stats from './stats.js';
+import * as find from './find.js';
 
 // Everything labmss writes (journal, spool, documents, outbox) holds patients' results: owner only.
 process.umask(0o077);
@@ -29,10 +30,12 @@ const program = new Command('labmss')
   .option('-c, --config <path>', 'config file (default: $LABMSS_CONFIG or ./labmss.json)')
   .option('--json', 'machine-readable output')
   .option('-q, --quiet', 'print only problems')
+  // Every command's --help lists --config, --json and --quiet too: they work after the command name.
+  .configureHelp({ showGlobalOptions: true })
   .showHelpAfterError('(run `labmss help` for the commands)')
   .exitOverride();
 
-for (const command of [init, run, send, parse, render, status, log, show, schema, loinc, directory, allowlist, watch, resend, stats, doctor]) command.register(program);
+for (const command of [init, run, send, parse, render, status, log, show, find, schema, loinc, directory, allowlist, watch, resend, stats, doctor]) command.register(program);
 
 try {
   await program.parseAsync(process.argv);

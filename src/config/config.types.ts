@@ -144,6 +144,16 @@ export interface LabmssConfig {
     stableMilliseconds?: number;
     concurrency?: number;
     retryPollSeconds?: number;
+    /**
+     * The daemon serves /health and Prometheus /metrics over HTTP on this loopback port (absent: no HTTP at all).
+     */
+    metrics?: {
+      port: number;
+      /**
+       * Loopback only: the figures are not for the network.
+       */
+      host?: '127.0.0.1' | '::1' | 'localhost';
+    };
   };
   loinc?: {
     /**
@@ -156,6 +166,33 @@ export interface LabmssConfig {
   };
   log?: {
     level?: 'debug' | 'info' | 'warn' | 'error';
+  };
+  ui?: {
+    /**
+     * Language of what labmss tells people (absent: the locale, LC_ALL / LC_MESSAGES / LANG). --json and the daemon logs stay English.
+     */
+    language?: 'fr' | 'en';
+  };
+  /**
+   * How long proof and documents are kept; `labmss purge` removes only what is older. The journal events are never removed.
+   */
+  retention?: {
+    /**
+     * The exact sent messages (mail/D*.eml) and the original input files (done/): proof of what went to whom.
+     */
+    proofYears?: number;
+    /**
+     * The rendered PDFs, CDAs and XDM zips (reports/): they can be rendered again from the input kept as proof.
+     */
+    documentYears?: number;
+    /**
+     * Messages of the outbox transport.
+     */
+    outboxDays?: number;
+    /**
+     * Quarantined files and their reasons.
+     */
+    quarantineDays?: number;
   };
 }
 /**
@@ -364,6 +401,16 @@ export interface ResolvedConfig {
     stableMilliseconds: number;
     concurrency: number;
     retryPollSeconds: number;
+    /**
+     * The daemon serves /health and Prometheus /metrics over HTTP on this loopback port (absent: no HTTP at all).
+     */
+    metrics?: {
+      port: number;
+      /**
+       * Loopback only: the figures are not for the network.
+       */
+      host: '127.0.0.1' | '::1' | 'localhost';
+    };
   };
   loinc: {
     /**
@@ -376,5 +423,32 @@ export interface ResolvedConfig {
   };
   log: {
     level: 'debug' | 'info' | 'warn' | 'error';
+  };
+  ui: {
+    /**
+     * Language of what labmss tells people (absent: the locale, LC_ALL / LC_MESSAGES / LANG). --json and the daemon logs stay English.
+     */
+    language?: 'fr' | 'en';
+  };
+  /**
+   * How long proof and documents are kept; `labmss purge` removes only what is older. The journal events are never removed.
+   */
+  retention: {
+    /**
+     * The exact sent messages (mail/D*.eml) and the original input files (done/): proof of what went to whom.
+     */
+    proofYears: number;
+    /**
+     * The rendered PDFs, CDAs and XDM zips (reports/): they can be rendered again from the input kept as proof.
+     */
+    documentYears: number;
+    /**
+     * Messages of the outbox transport.
+     */
+    outboxDays: number;
+    /**
+     * Quarantined files and their reasons.
+     */
+    quarantineDays: number;
   };
 }
