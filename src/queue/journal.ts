@@ -68,11 +68,16 @@ CREATE TRIGGER IF NOT EXISTS events_append_only_d BEFORE DELETE ON events BEGIN 
 
 export const JOURNAL_FILE = 'journal.sqlite';
 
-/** Who did it, for the event trail: the OS user, and the command. */
-export function defaultActor(command = 'labmss'): string {
+/**
+ * Who did it, for the event trail: the person, the account the command ran as, and the command.
+ * Technicians act through `sudo -u labmss`: the account is then always the service's, and the person is
+ * what sudo (SUDO_USER) or the login (LOGNAME) says — `alice via labmss (labmss resend)`.
+ */
+export function defaultActor(command = 'labmss', env: NodeJS.ProcessEnv = process.env): string {
   let user = 'unknown';
   try { user = userInfo().username; } catch { /* no passwd entry in some containers */ }
-  return `${user} (${command})`;
+  const person = [env.SUDO_USER, env.LOGNAME].find((p) => p && p !== user);
+  return `${person ? `${person} via ${user}` : user} (${command})`;
 }
 
 export class Journal {
