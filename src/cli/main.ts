@@ -18,6 +18,7 @@ import * as doctor from './doctor.js';
 import * as resend from './resend.js';
 import * as stats from './stats.js';
 import * as find from './find.js';
+import * as purge from './purge.js';
 
 // Everything labmss writes (journal, spool, documents, outbox) holds patients' results: owner only.
 process.umask(0o077);
@@ -35,7 +36,7 @@ const program = new Command('labmss')
   .showHelpAfterError('(run `labmss help` for the commands)')
   .exitOverride();
 
-for (const command of [init, run, send, parse, render, status, log, show, find, schema, loinc, directory, allowlist, watch, resend, stats, doctor]) command.register(program);
+for (const command of [init, run, send, parse, render, status, log, show, find, schema, loinc, directory, allowlist, watch, resend, stats, doctor, purge]) command.register(program);
 
 try {
   await program.parseAsync(process.argv);

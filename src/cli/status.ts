@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { readdirSync } from 'node:fs';
 import { spoolLayout } from '../queue/spool.js';
+import { diskUse } from '../retention/disk.js';
+import { formatBytes, t } from '../i18n/index.js';
 import { config, openReadOnly, out } from './context.js';
 
 const ATTENTION = ['held', 'failed', 'bounced', 'deferred'] as const;
@@ -20,11 +22,14 @@ export function register(program: Command): void {
         const quarantined = journal.filesInState('quarantined').map((f) => ({ file: `F${f.id}`, name: f.name, path: f.spool_path, reason: f.error }));
         const layout = spoolLayout(cfg.paths.state);
         const waiting = readdirSync(layout.incoming).filter((n) => !n.startsWith('.')).length;
-        const value = { counts, attention, quarantined, inSpool: waiting };
+        const disk = diskUse(cfg.paths.state);
+        const value = { counts, attention, quarantined, inSpool: waiting, disk };
         out(cmd, value, () => {
           const lines = [Object.keys(counts).length
             ? Object.entries(counts).sort().map(([k, v]) => `${k} ${v}`).join(', ')
             : 'no deliveries yet'];
+          lines.push(t().status.disk({ total: formatBytes(disk.total), parts: Object.entries(disk.parts).sort(([, a], [, b]) => b - a)
+            .map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ') }));
           if (waiting) lines.push(`${waiting} claimed file(s) not finished (resumed by the next run)`);
           for (const a of attention) {
             const when = a.state === 'deferred' ? ` (attempt ${a.attempts}, next ${a.nextAttempt})` : '';

@@ -324,13 +324,14 @@ export class Journal {
    * `quarantineBefore`. Rows and events stay: the trail and the SHA-256 of each message remain.
    */
   retentionCandidates(cut: { proofBefore: string; documentsBefore: string; quarantineBefore: string }): {
-    emls: string[]; inputs: string[]; reports: Array<{ set_id: string; version: number }>; quarantined: string[];
+    emls: string[]; inputs: Array<Pick<FileRow, 'spool_path' | 'name' | 'sha256' | 'size'>>; reports: Array<{ set_id: string; version: number }>; quarantined: string[];
   } {
     const open = `('pending', 'sending', 'deferred')`;
     const paths = (sql: string, ...a: unknown[]) => (this.db.prepare(sql).all(...a) as Array<{ p: string }>).map((r) => r.p);
     return {
       emls: paths(`SELECT eml_path AS p FROM deliveries WHERE created_at < ? AND eml_path IS NOT NULL AND state NOT IN ${open}`, cut.proofBefore),
-      inputs: paths(`SELECT spool_path AS p FROM files WHERE finished_at < ? AND state IN ('done', 'duplicate')`, cut.proofBefore),
+      inputs: this.db.prepare(`SELECT spool_path, name, sha256, size FROM files WHERE finished_at < ? AND state IN ('done', 'duplicate')`)
+        .all(cut.proofBefore) as Array<Pick<FileRow, 'spool_path' | 'name' | 'sha256' | 'size'>>,
       reports: this.db.prepare(`SELECT set_id, version FROM reports r WHERE created_at < ?
         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = r.id AND d.state IN ${open})`).all(cut.documentsBefore) as Array<{ set_id: string; version: number }>,
       quarantined: paths(`SELECT spool_path AS p FROM files WHERE finished_at < ? AND state = 'quarantined'`, cut.quarantineBefore),
