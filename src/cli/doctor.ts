@@ -11,6 +11,7 @@ import { imapClient } from '../mail/receipts/poller.js';
 import { Journal, JOURNAL_FILE } from '../queue/journal.js';
 import { lastImport, type ReferenceKind } from '../routing/imports-store.js';
 import { EXIT, globals, out } from './context.js';
+import { paint } from '../ui/colour.js';
 
 interface Check extends Finding { section: string }
 
@@ -149,8 +150,8 @@ export function register(program: Command): void {
       const failed = checks.filter((c) => c.level === 'fail').length;
       const warned = checks.filter((c) => c.level === 'warn').length;
       out(cmd, { ok: failed === 0, checks }, () => [
-        ...checks.flatMap((c) => [`${MARK[c.level]}  [${c.section}] ${c.what}`, ...(c.fix && c.level !== 'ok' ? [`        → ${c.fix}`] : [])]),
-        failed ? `${failed} problem(s) to fix${warned ? `, ${warned} warning(s)` : ''}` : `all good${warned ? ` (${warned} warning(s))` : ''}`,
+        ...checks.flatMap((c) => [`${c.level === 'ok' ? MARK.ok : paint(c.level, MARK[c.level])}  [${c.section}] ${c.what}`, ...(c.fix && c.level !== 'ok' ? [`        → ${c.fix}`] : [])]),
+        failed ? paint('fail', `${failed} problem(s) to fix${warned ? `, ${warned} warning(s)` : ''}`) : `all good${warned ? ` (${warned} warning(s))` : ''}`,
       ]);
       process.exitCode = failed ? EXIT.PROBLEMS : EXIT.OK;
     });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readdirSync } from 'node:fs';
 import { spoolLayout } from '../queue/spool.js';
 import { diskUse } from '../retention/disk.js';
+import { paintLine } from '../ui/colour.js';
 import { formatBytes, t } from '../i18n/index.js';
 import { config, openReadOnly, out } from './context.js';
 
@@ -33,9 +34,9 @@ export function register(program: Command): void {
           if (waiting) lines.push(`${waiting} claimed file(s) not finished (resumed by the next run)`);
           for (const a of attention) {
             const when = a.state === 'deferred' ? ` (attempt ${a.attempts}, next ${a.nextAttempt})` : '';
-            lines.push(`${a.state} ${a.delivery} ${a.report} ${a.recipient}${when}: ${a.reason ?? ''}`);
+            lines.push(paintLine(a.state, `${a.state} ${a.delivery} ${a.report} ${a.recipient}${when}: ${a.reason ?? ''}`));
           }
-          for (const q of quarantined) lines.push(`quarantined ${q.file} ${q.path}: ${q.reason}`);
+          for (const q of quarantined) lines.push(paintLine('quarantined', `quarantined ${q.file} ${q.path}: ${q.reason}`));
           if (attention.some((a) => a.state !== 'deferred')) lines.push('`labmss show D<id>` tells the whole story; `labmss resend R<id> --to ADDRESS` sends it elsewhere');
           return lines;
         });

@@ -60,6 +60,20 @@ export const en = {
     wouldFree: (p: { size: string }) => `would free ${p.size} (dry run: nothing removed)`,
     nothing: 'nothing is past retention',
   },
+  summary: {
+    counts: (p: { claimed: number; reports: number; sent: number; outbox: boolean }) =>
+      `${p.claimed} file(s) claimed, ${p.reports} report(s), ${p.sent} message(s) ${p.outbox ? 'written to the outbox (not sent: transport.type is "outbox")' : 'sent'}`,
+    duplicates: (p: { n: number }) => `${p.n} file(s) already processed with the same bytes: nothing sent again`,
+    deferred: (p: { n: number }) => `${p.n} deferred`,
+    settling: (p: { n: number }) => `${p.n} file(s) modified in the last moments (maybe still being written): left for the next pass (intake.settleSeconds)`,
+    quarantined: (p: { reason: string }) => `quarantined: ${p.reason}`,
+    held: (p: { id: number; to: string; reason: string }) => `held D${p.id} ${p.to}: ${p.reason}`,
+    failed: (p: { id: number; to: string; reason: string }) => `failed D${p.id} ${p.to}: ${p.reason}`,
+    deferredLine: (p: { id: number; to: string; reason: string }) => `deferred D${p.id} ${p.to}: ${p.reason}`,
+    quarantineHint: 'see `labmss status` for the quarantine folder; fix the file and drop it in the export folder again',
+    resendHint: 'to send a held or failed report elsewhere: `labmss resend R<id> --to ADDRESS`',
+    duplicateHint: 'to send such a file again anyway: `labmss send FILE --force` (`labmss find` shows what was sent)',
+  },
   status: {
     disk: (p: { total: string; parts: string }) => `disk: ${p.total} in the state directory (${p.parts})`,
   },
