@@ -7,7 +7,6 @@ export function register(program: Command): void {
   const allowlist = program.command('allowlist').description('the ANS list of MSSanté domains: nothing is sent outside it');
 
   allowlist.command('import')
-    .description('import listeblanchemssante.xml, replacing the previous list')
     .argument('<file>')
     .action((file: string, _opts, cmd: Command) => importReference(cmd, 'allowlist', (db) => importAllowlist(db, file), (result) => ({
       event: `imported ${file}: ${result.rows} domains (list of ${result.fileDate ?? 'unknown date'})${result.skipped ? `, ${result.skipped} invalid names` : ''}`,
@@ -18,7 +17,6 @@ export function register(program: Command): void {
     })));
 
   allowlist.command('check')
-    .description('say whether labmss would send to these addresses')
     .argument('<address...>')
     .action((addresses: string[], _opts, cmd: Command) => {
       const cfg = config(cmd);

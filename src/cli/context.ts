@@ -112,15 +112,14 @@ export function out(cmd: Command, value: unknown, human: () => string | string[]
 export function describeFailure(err: unknown): { message: string; code: number } {
   if (err instanceof CliError) return { message: err.message, code: err.code };
   if (err instanceof ConfigError) return { message: err.message, code: EXIT.USAGE };
-  if (err instanceof LockBusy) return { message: err.message, code: EXIT.USAGE };
+  if (err instanceof LockBusy) return { message: t().common.busy({ state: err.stateDir, command: err.command, pid: err.pid }), code: EXIT.USAGE };
   if (err instanceof InputError) return { message: err.message, code: EXIT.PROBLEMS };
   const sys = err as NodeJS.ErrnoException;
   if (sys?.code === 'EACCES' || sys?.code === 'EPERM' || (sys as { code?: string })?.code === 'SQLITE_CANTOPEN' || sys?.code === 'SQLITE_READONLY') {
     return { message: t().common.noAccess({ path: sys.path ?? '(the state directory)', user: currentUser() }), code: EXIT.USAGE };
   }
   if (sys?.code === 'ENOENT' || sys?.code === 'EISDIR') {
-    const what = { ENOENT: 'no such file or directory', EISDIR: 'is a directory' }[sys.code];
-    return { message: `${sys.path ?? ''}: ${what}`, code: EXIT.USAGE };
+    return { message: t().common.fileProblem({ path: sys.path ?? '', why: t().config.why[sys.code]! }), code: EXIT.USAGE };
   }
   // A bug or an unexpected failure: the message, and the stack only when asked (LABMSS_DEBUG=1).
   const e = err as Error;
@@ -131,7 +130,7 @@ export function describeFailure(err: unknown): { message: string; code: number }
 export function parseRef(ref: string, kinds: string): { kind: string; id: number } {
   const m = /^([A-Za-z]?)(\d+)$/.exec(ref.trim());
   if (!m || (m[1] && !kinds.includes(m[1].toUpperCase()))) {
-    throw new CliError(`"${ref}" is not an id: expected ${kinds.split('').map((k) => `${k}42`).join(' or ')} (see \`labmss status\`)`);
+    throw new CliError(t().common.notAnId({ ref, expected: kinds.split('').map((k) => `${k}42`).join(' | ') }));
   }
   return { kind: (m[1] || kinds[0]!).toUpperCase(), id: Number(m[2]) };
 }

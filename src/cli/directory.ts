@@ -19,7 +19,6 @@ export function register(program: Command): void {
   const directory = program.command('directory').description('the Annuaire Santé MSSanté extraction: import it, look someone up');
 
   directory.command('import')
-    .description('import Extraction_Correspondance_MSSante_AAAAMMJJhhmm.zip (or its .txt), replacing the previous import')
     .argument('<file>')
     .action((file: string, _opts, cmd: Command) => importReference(cmd, 'directory', (db) => importDirectory(db, file), (result) => {
       const rate = Math.round(result.rows / Math.max(result.seconds, 1e-6));
@@ -35,9 +34,8 @@ export function register(program: Command): void {
     }));
 
   directory.command('lookup')
-    .description('mailboxes of an RPPS (11 digits), an ADELI (9), an identification nationale (8…/0…), an address, or a name')
     .argument('<query...>')
-    .option('--limit <n>', 'at most this many lines', '50')
+    .option('--limit <n>', undefined, '50')
     .action((words: string[], opts: { limit: string }, cmd: Command) => {
       const cfg = config(cmd);
       const journal = openReadOnly(cfg);

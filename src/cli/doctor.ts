@@ -144,7 +144,6 @@ const MARK = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' } as const;
 
 export function register(program: Command): void {
   program.command('doctor')
-    .description('check the config, certificates, the operator (STARTTLS, client certificate, EHLO), IMAP login, directory and allow-list age')
     .action(async (_opts, cmd: Command) => {
       const checks = await runDoctor(globals(cmd).config);
       const failed = checks.filter((c) => c.level === 'fail').length;

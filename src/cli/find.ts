@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { findQuery, type FoundReport } from '../find/query.js';
 import type { DeliveryRow, Journal } from '../queue/journal.js';
 import { formatDate, formatTime, t } from '../i18n/index.js';
+import { paintLine } from '../ui/colour.js';
 import { CliError, config, EXIT, openReadOnly, out } from './context.js';
 
 /** `LEGRAND Marie (MOREAU), born 15/09/1988, IPP 123, INS 2…`: who the report is about, for the technician's eyes. */
@@ -13,7 +14,7 @@ export function patientLine(r: FoundReport): string {
 }
 
 export function deliveryLine(d: DeliveryRow): string {
-  return `    D${d.id} ${d.state.padEnd(9)} ${d.recipient} (${d.role})${d.reason ? ` — ${d.reason}` : ''}`;
+  return paintLine(d.state, `    D${d.id} ${(t().status.states[d.state] ?? d.state).padEnd(9)} ${d.recipient} (${d.role})${d.reason ? ` — ${d.reason}` : ''}`);
 }
 
 /** Reports matching the query, each with its deliveries. */
@@ -31,10 +32,9 @@ export function findWithDeliveries(journal: Journal, words: string[], opts: { bi
 
 export function register(program: Command): void {
   program.command('find')
-    .description(t().find.description)
-    .argument('[words...]', t().find.argWords)
-    .option('--birth-date <date>', t().find.optBirthDate)
-    .option('--limit <n>', t().find.optLimit, '20')
+    .argument('[words...]')
+    .option('--birth-date <date>')
+    .option('--limit <n>', undefined, '20')
     .action((words: string[], opts: { birthDate?: string; limit: string }, cmd: Command) => {
       const cfg = config(cmd);
       const journal = openReadOnly(cfg);

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { configSchema } from '../config/load.js';
 import { writeAtomic } from '../queue/spool.js';
+import { t, useLocale } from '../i18n/index.js';
 import { CliError, out } from './context.js';
 
 /** A starting config: every key a lab must change is there with a placeholder; everything else has a default. */
@@ -22,25 +23,24 @@ export function startingConfig(): Record<string, unknown> {
     addressBook: 'address-book.csv',
     message: { nil: '' },
     transport: { type: 'outbox' },
+    // People at a French lab read French; `en` (or removing the key: the locale decides) for English.
+    ui: { language: 'fr' },
   };
 }
 
 export function register(program: Command): void {
   program.command('init')
-    .description('write a starting labmss.json, its JSON Schema, an address book and the folders')
-    .argument('[dir]', 'where', '.')
+    .argument('[dir]', '', '.')
     .action(async (dir: string, _opts, cmd: Command) => {
       const root = resolve(dir);
       const file = join(root, 'labmss.json');
-      if (existsSync(file)) throw new CliError(`${file} already exists: edit it, or choose another folder`);
+      if (existsSync(file)) throw new CliError(t().init.exists({ file }));
       for (const d of ['export', 'state', 'print']) mkdirSync(join(root, d), { recursive: true, mode: 0o700 });
       await writeAtomic(join(root, 'labmss.schema.json'), `${JSON.stringify(configSchema, null, 2)}\n`);
       await writeAtomic(join(root, 'address-book.csv'), 'code,rpps,adeli,address,name\n');
       await writeAtomic(file, `${JSON.stringify(startingConfig(), null, 2)}\n`);
-      out(cmd, { config: file }, () => [
-        `wrote ${file}`,
-        'next: set lab.name, lab.finess, lab.mailbox and message.nil, fill address-book.csv,',
-        `then drop result files into ${join(root, 'export')} and run \`labmss run --config ${file}\``,
-      ]);
+      // The new config's language (French by default) from now on, as any later command would use it.
+      useLocale({ language: 'fr' });
+      out(cmd, { config: file }, () => t().init.done({ file, export: join(root, 'export') }));
     });
 }

@@ -20,11 +20,10 @@ export function sinceToIso(since: string, now = new Date()): string {
 
 export function register(program: Command): void {
   program.command('log')
-    .description('the event trail (who did what, when)')
-    .option('--report <id>', 'only this report (R12) and its deliveries')
-    .option('--delivery <id>', 'only this delivery (D42)')
-    .option('--since <when>', 'from a date (2026-11-01) or a duration ago (2h, 3d)')
-    .option('-n, --limit <n>', 'the last n events', (v) => Number(v))
+    .option('--report <id>')
+    .option('--delivery <id>')
+    .option('--since <when>')
+    .option('-n, --limit <n>', '', (v) => Number(v))
     .action((opts: { report?: string; delivery?: string; since?: string; limit?: number }, cmd: Command) => {
       const cfg = config(cmd);
       const journal = openReadOnly(cfg);

@@ -9,10 +9,9 @@ import { sinceToIso } from './log.js';
 export function register(program: Command): void {
   const loinc = program.command('loinc').description('LOINC coding: how much of the lab\'s results can go out as stage 2');
   loinc.command('coverage')
-    .description('share of results mapped to LOINC, and the unmapped local codes by frequency')
-    .argument('[files...]', 'export files to examine')
-    .option('--since <when>', 'examine the reports the journal holds since a date (2026-11-01) or a duration (30d)')
-    .option('-n, --top <n>', 'how many unmapped codes to list', (v) => Number(v), 20)
+    .argument('[files...]')
+    .option('--since <when>')
+    .option('-n, --top <n>', '', (v) => Number(v), 20)
     .action((files: string[], opts: { since?: string; top: number }, cmd: Command) => {
       if (!files.length && !opts.since) throw new CliError('give export files, or --since DATE to use the journal');
       const cfg = config(cmd);

@@ -34,8 +34,7 @@ function pastRetention(journal: Journal, cfg: ResolvedConfig, now: Date): Record
 
 export function register(program: Command): void {
   program.command('purge')
-    .description(t().purge.description)
-    .option('--dry-run', t().purge.optDryRun)
+    .option('--dry-run')
     .action((opts: { dryRun?: boolean }, cmd: Command) => {
       const cfg = config(cmd);
       const dryRun = Boolean(opts.dryRun);

@@ -32,8 +32,7 @@ function reportStory(journal: Journal, r: ReportRow) {
 
 export function register(program: Command): void {
   program.command('show')
-    .description(t().show.description)
-    .argument('<id>', t().show.argId)
+    .argument('<id>')
     .action((ref: string, _opts, cmd: Command) => {
       const cfg = config(cmd);
       const journal = openReadOnly(cfg);
@@ -53,7 +52,7 @@ export function register(program: Command): void {
           out(cmd, { delivery: d, report: { id: report.id, dossier: report.dossier, version: report.version, status: report.status }, events }, () => [
             m.deliveryHead({ id: d.id, report: d.report_id, dossier: report.dossier ?? '?', version: report.version }),
             `  ${pad(m.to)} ${d.recipient} (${d.role}), stage ${d.stage}`,
-            `  ${pad(m.state)} ${d.state}${d.reason ? ` — ${d.reason}` : ''}`,
+            `  ${pad(m.state)} ${t().status.states[d.state] ?? d.state}${d.reason ? ` — ${d.reason}` : ''}`,
             `  ${pad(m.messageId)} ${d.message_id}`,
             `  ${pad(m.eml)} ${eml}${d.eml_sha256 ? `  sha256 ${d.eml_sha256}  ${d.eml_size} ${m.bytes}` : ''}`,
             `  ${pad(m.attempts)} ${d.attempts}${d.next_attempt_at ? `, ${m.next} ${formatTime(d.next_attempt_at)}` : ''}`,

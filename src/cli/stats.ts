@@ -26,8 +26,7 @@ export function statsLines(months: MonthStats[], currency = '€'): string[] {
 
 export function register(program: Command): void {
   program.command('stats')
-    .description('monthly figures: reports, messages, delivery/bounce/read rates, delay, stage 2 and LOINC coverage, paper saved')
-    .option('--month <YYYY-MM>', 'only this month')
+    .option('--month <YYYY-MM>')
     .action((opts: { month?: string }, cmd: Command) => {
       if (opts.month && !/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) throw new CliError(`--month ${opts.month}: expected YYYY-MM, e.g. 2026-11`);
       const cfg = config(cmd);

@@ -34,7 +34,6 @@ async function startMonitoring(where: { host: string; port: number }, journal: J
 
 export function register(program: Command): void {
   program.command('watch')
-    .description('run as a daemon: watch the export folder, send as files arrive, retry, read receipts (JSON logs on stdout; readable lines on a terminal)')
     .action(async (_opts, cmd: Command) => {
       // A process that runs for years keeps a small, steady footprint (measured: ~100 MB RSS instead of
       // ~200 MB while a backlog drains) for some CPU per report: V8 collects sooner instead of growing its

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/load.js';
 import { repoRoot } from './paths.js';
@@ -53,12 +53,15 @@ export function allowTestDomain(config: ResolvedConfig, dir: string, domain = 'm
 
 /**
  * The example lab (examples/) copied to a temp folder without any state a quick start left there, so a
- * run can move its export files and tests never depend on what happened to examples/.
+ * run can move its export files and tests never depend on what happened to examples/; in `language`.
  */
-export function exampleLab(): { dir: string; config: string; cli: (...a: string[]) => ReturnType<typeof runCli> } {
+export function exampleLab(language: 'fr' | 'en' = 'en'): { dir: string; config: string; cli: (...a: string[]) => ReturnType<typeof runCli> } {
   const dir = tmpDir('labmss-cli-');
   cpSync(join(repoRoot, 'examples'), dir, { recursive: true, filter: (src) => !src.startsWith(join(repoRoot, 'examples', 'state')) });
   const config = join(dir, 'labmss.json');
+  // The example speaks French (ui.language); the tests read English unless they ask for French.
+  const raw = JSON.parse(readFileSync(config, 'utf8')) as { ui?: { language?: string } };
+  writeFileSync(config, JSON.stringify({ ...raw, ui: { ...raw.ui, language } }, null, 2));
   dropped(join(dir, 'export'));
   return { dir, config, cli: (...a) => runCli(['--config', config, ...a]) };
 }

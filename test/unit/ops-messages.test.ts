@@ -43,7 +43,7 @@ function shape(node: unknown, path = ''): string[] {
 
 test('the French and English catalogs have the same keys, none empty, and French is not English', () => {
   assert.deepEqual(shape(catalogs.fr), shape(catalogs.en));
-  const sample = (c: Catalog) => [c.find.description, c.purge.nothing, c.summary.duplicateHint];
+  const sample = (c: Catalog) => [c.help.program, c.purge.nothing, c.summary.duplicateHint];
   for (const s of [...sample(catalogs.fr), ...sample(catalogs.en)]) assert.ok(s.trim().length > 0);
   assert.notDeepEqual(sample(catalogs.fr), sample(catalogs.en));
 });

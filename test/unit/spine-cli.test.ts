@@ -64,7 +64,7 @@ test('a config error names the key, exits 2 and writes nothing', async () => {
   writeFileSync(config, JSON.stringify({ lab: { name: 'L', mailbox: 'not-an-address' }, paths: { export: 'e', state: 's' }, transport: { type: 'pigeon' } }));
   const r = await runCli(['--config', config, 'run']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /lab\.mailbox: must match pattern/);
+  assert.match(r.stderr, /lab\.mailbox: must be an email address, e\.g\. "laboratoire@exemple\.mssante\.fr"/);
   assert.match(r.stderr, /transport\.type: must be one of "outbox", "smtp"/);
   assert.equal(existsSync(join(dir, 's')), false);
 });
