@@ -1,5 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ensureDist, runCli } from '../helpers/spawn-cli.js';
 import { fixtures } from '../helpers/paths.js';
 import { exampleLab } from '../helpers/lab.js';
@@ -34,9 +36,15 @@ test('labmss find: a patient by a misspelt-accent name, birth date, IPP or dossi
 
   const fr = await cli('find', 'moreau', '--birth-date', '1988');
   assert.match(fr.stdout, /LEGRAND/);
-  const french = await runCli(['--config', config, 'find', 'LEGRAND'], { LANG: 'fr_FR.UTF-8', LC_ALL: '' });
+  // The same lab with the example's own setting, ui.language "fr".
+  const frConfig = join(dirname(config), 'labmss-fr.json');
+  writeFileSync(frConfig, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), ui: { language: 'fr' } }));
+  const french = await runCli(['--config', frConfig, 'find', 'LEGRAND']);
   assert.match(french.stdout, /^R3 {2}dossier 2611220031, version 1 \(final\), \d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d$/m);
   assert.match(french.stdout, /né\(e\) le 15\/09\/1988/);
+  assert.match(french.stdout, /D4 accepté +dr\.martin@mss\.test/);
+  const byLocale = await runCli(['--config', config, 'find', 'LEGRAND'], { LANG: 'fr_FR.UTF-8', LC_ALL: '' });
+  assert.match(byLocale.stdout, /born 1988-09-15/, 'ui.language wins over the locale');
 
   const none = await cli('find', 'Nobody');
   assert.equal(none.code, 1);

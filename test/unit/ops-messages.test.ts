@@ -1,8 +1,10 @@
-import { test } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { emptySummary } from '../../src/dispatcher.js';
 import { summaryLines } from '../../src/cli/summary.js';
 import { parseAddressBook } from '../../src/routing/address-book.js';
+import { ensureDist } from '../helpers/spawn-cli.js';
+import { exampleLab } from '../helpers/lab.js';
 import { catalogs, formatTime, localeLanguage, useLocale, type Catalog } from '../../src/i18n/index.js';
 
 test('a re-dropped file says nothing was sent and how to send it anyway, even with --quiet', () => {
@@ -34,6 +36,8 @@ test('address book CSV: spreadsheet quotes are not part of the values (`,` or `;
   assert.throws(() => parseAddressBook('code,address\nX,dr"x@mss.test\n', 'c.csv'), /c\.csv:2: "address" must be an email address/);
 });
 
+before(() => ensureDist());
+
 /** Every key path of a catalog, with the kind of value (string or function). */
 function shape(node: unknown, path = ''): string[] {
   if (typeof node === 'string') return [`${path}: string`];
@@ -56,4 +60,16 @@ test('language from ui.language, else the locale; times in the lab\'s time zone'
   assert.equal(formatTime('2026-11-22T09:03:12.000Z', 'fr', 'Europe/Paris'), '22/11/2026 10:03:12');
   assert.equal(formatTime('2026-07-01T22:30:00Z', 'en', 'Europe/Paris'), '2026-07-02 00:30:00');
   assert.equal(formatTime(null), '-');
+});
+
+test('the quick start speaks French (the example sets ui.language "fr"); --json stays English', async () => {
+  const { cli } = exampleLab('fr');
+  const run = await cli('run');
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^4 fichier\(s\) pris en charge, 4 compte\(s\) rendu\(s\), 7 message\(s\)/);
+  assert.match((await cli('status')).stdout, /^accepté 7\ndisque : [\d,]+ Ko dans le dossier d’état/);
+  assert.match((await cli('log', '-n', '1')).stdout, /^\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d /);
+  assert.deepEqual(JSON.parse((await cli('--json', 'status')).stdout).counts, { accepted: 7 });
+  assert.match((await cli('--json', 'log', '-n', '1')).stdout, /"at": "\d{4}-\d\d-\d\dT[\d:.]+Z"/);
+  assert.match((await cli('run', '--help')).stdout, /^Utilisation : labmss run/);
 });
