@@ -159,6 +159,33 @@ export const en = {
     keyBad: (p: { path: string; error: string }) => `private key ${p.path} cannot be opened: ${p.error}`,
     keyBadFix: 'check the file and transport.smtp.passphrase',
   },
+  /** For the lead's run / send / resend / parse / render (wired by the pipeline rewrite). */
+  pass: {
+    progress: (p: { claimed: number; reports: number; sent: number }) => `${p.claimed} file(s) claimed, ${p.reports} report(s), ${p.sent} message(s) sent`,
+    receiptsError: (p: { error: string }) => `receipts: cannot read the lab mailbox: ${p.error}`,
+    receipts: (p: { handled: number; unmatched: number }) =>
+      `receipts: ${p.handled} handled${p.unmatched ? `, ${p.unmatched} not about this journal's messages (left in the mailbox)` : ''}`,
+    ownedByDaemon: (p: { state: string; command: string; pid: number }) =>
+      `${p.state} is owned by ${p.command} (pid ${p.pid}): nothing was done. The daemon already claims, sends and retries on its own: remove the cron line, or stop the daemon to use \`run\`.`,
+    ownedByOther: (p: { state: string; command: string; pid: number }) =>
+      `${p.state} is owned by ${p.command} (pid ${p.pid}): nothing was done. Another labmss is working on it: try again when it has finished.`,
+    notAnAddress: (p: { address: string }) => `--to ${p.address}: not an email address`,
+    dryRunReport: (p: { file: string; patient: string; dossier: string }) => `${p.file}: ${p.patient} (dossier ${p.dossier})`,
+    wouldSend: (p: { address: string; role: string }) => `  would send to ${p.address} (${p.role})`,
+    wouldHold: (p: { who: string; reason: string }) => `  would hold: ${p.who}: ${p.reason}`,
+    wouldSkipDuplicate: (p: { file: string }) => `  ${p.file}: already processed with the same bytes: would send nothing (add --force to send it again)`,
+    resendNoAddress: (p: { what: string; reason: string }) => `${p.what} has no MSSanté address to resend to (${p.reason}): give one with --to ADDRESS`,
+    resendCreated: (p: { delivery: string; recipient: string; messageId: string }) => `${p.delivery} → ${p.recipient} ${p.messageId}`,
+    resendQueued: (p: { pid: number; n: number; delivery: string }) =>
+      `queued: the running daemon (pid ${p.pid}) sends ${p.n === 1 ? 'it' : 'them'} now; follow with \`labmss show ${p.delivery}\``,
+    resendProgress: (p: { sent: number; total: number }) => `${p.sent}/${p.total} message(s) sent`,
+    parseError: (p: { file: string; error: string }) => `${p.file}: error: ${p.error}`,
+    parsed: (p: { file: string; format: string; charset: string; reports: number; warnings: number }) =>
+      `${p.file}: ${p.format} (${p.charset}), ${p.reports} report(s), ${p.warnings} warning(s)`,
+    warning: (p: { text: string }) => `  warning: ${p.text}`,
+    renderWhat: 'say what to render: --pdf DIR, --cda DIR and/or --xdm DIR',
+    noCrBio: (p: { file: string; n: number; base: string; problem: string }) => `${p.file}: report ${p.n} (${p.base}): no CR-BIO: ${p.problem}`,
+  },
   common: {
     fileProblem: (p: { path: string; why: string }) => `${p.path}: ${p.why}`,
     busy: (p: { state: string; command: string; pid: number }) => `${p.state} is in use by ${p.command} (pid ${p.pid}); wait for it to finish, or stop it first`,
