@@ -16,7 +16,7 @@ function entryLine(e: DirectoryEntry): string {
 }
 
 export function register(program: Command): void {
-  const directory = program.command('directory').description('the Annuaire Santé MSSanté extraction: import it, look someone up');
+  const directory = program.command('directory');
 
   directory.command('import')
     .argument('<file>')
@@ -25,10 +25,10 @@ export function register(program: Command): void {
       return {
         event: `imported ${file}: ${result.rows} mailboxes (extraction of ${result.fileDate ?? 'unknown date'}), ${result.duplicates} duplicates, ${result.skipped} unusable lines`,
         lines: [
-          `imported ${result.rows} mailboxes from ${file} (extraction of ${result.fileDate ?? 'unknown date: the name carries no _AAAAMMJJhhmm'})`,
-          `  ${result.duplicates} duplicate line(s) merged, ${result.skipped} unusable line(s), ${result.seconds.toFixed(1)} s${result.seconds >= 1 ? ` (${rate} rows/s)` : ''}`,
-          ...result.warnings.map((w) => `  warning: ${w}`),
-          ...result.problems.slice(0, 5).map((p) => `  line ${p.line}: ${p.reason}`),
+          t().refs.directoryImported({ rows: result.rows, file, date: result.fileDate }),
+          t().refs.directoryCounts({ duplicates: result.duplicates, skipped: result.skipped, seconds: result.seconds.toFixed(1), rate: result.seconds >= 1 ? String(rate) : '' }),
+          ...result.warnings.map((w) => `  ${t().refs.warning({ text: w })}`),
+          ...result.problems.slice(0, 5).map((p) => t().refs.line({ line: p.line, reason: p.reason })),
         ],
       };
     }));
@@ -41,7 +41,7 @@ export function register(program: Command): void {
       const journal = openReadOnly(cfg);
       try {
         const last = lastImport(journal.db, 'directory');
-        if (!last) throw new CliError('no directory imported yet: run `labmss directory import Extraction_Correspondance_MSSante_….zip`', EXIT.PROBLEMS);
+        if (!last) throw new CliError(t().refs.noDirectory, EXIT.PROBLEMS);
         const q = classifyQuery(words.join(' '));
         const limit = Math.max(1, Number(opts.limit) || 50);
         // One more than asked: the only way to know, and say, that the list is cut.

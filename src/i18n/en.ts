@@ -21,7 +21,8 @@ export const en = {
       'show': 'a delivery\'s (D42), report\'s (R12) or dossier\'s full trail: states, replies, receipts, proof',
       'find': 'find a patient\'s reports by name (accents and case ignored), birth date, INS, IPP or dossier number',
       'schema': 'print a JSON Schema: `report` (the LabReport JSON input format) or `config` (labmss.json)',
-      'loinc': 'share of results mapped to LOINC, and the unmapped local codes by frequency',
+      'loinc': 'LOINC coding: how much of the lab\'s results can go out as stage 2',
+      'loinc coverage': 'share of results mapped to LOINC, and the unmapped local codes by frequency',
       'directory': 'the Annuaire Santé MSSanté extraction: import it, look someone up',
       'directory import': 'import Extraction_Correspondance_MSSante_AAAAMMJJhhmm.zip (or its .txt), replacing the previous import',
       'directory lookup': 'mailboxes of an RPPS (11 digits), an ADELI (9), an identification nationale (8…/0…), an address, or a name',
@@ -39,7 +40,7 @@ export const en = {
       'init dir': 'where (default: the current folder)',
       'find words': 'names, a birth date (15/09/1988), an INS, an IPP or a dossier number',
       'show id': 'D42, R12, or a dossier number',
-      'loinc files': 'export files to examine',
+      'loinc coverage files': 'export files to examine',
       'schema which': 'report | config',
     } as Record<string, string>,
     /** Option descriptions, by command path and long flag (`send --dry-run`; `--config` for the global ones). */
@@ -57,8 +58,8 @@ export const en = {
       'log --delivery': 'only this delivery (D42)',
       'log --since': 'from a date (2026-11-01) or a duration ago (2h, 3d)',
       'log --limit': 'the last n events',
-      'loinc --since': 'examine the reports the journal holds since a date (2026-11-01) or a duration (30d)',
-      'loinc --top': 'how many unmapped codes to list',
+      'loinc coverage --since': 'examine the reports the journal holds since a date (2026-11-01) or a duration (30d)',
+      'loinc coverage --top': 'how many unmapped codes to list',
       'directory lookup --limit': 'at most this many lines',
       'resend --to': 'send to these MSSanté addresses instead',
       'stats --month': 'only this month',
@@ -185,6 +186,37 @@ export const en = {
     warning: (p: { text: string }) => `  warning: ${p.text}`,
     renderWhat: 'say what to render: --pdf DIR, --cda DIR and/or --xdm DIR',
     noCrBio: (p: { file: string; n: number; base: string; problem: string }) => `${p.file}: report ${p.n} (${p.base}): no CR-BIO: ${p.problem}`,
+  },
+  refs: {
+    allowlistImported: (p: { rows: number; file: string; date: string | null }) => `imported ${p.rows} MSSanté domains from ${p.file}${p.date ? ` (list of ${p.date})` : ''}`,
+    notADomain: (p: { name: string }) => `  not a domain, ignored: "${p.name}"`,
+    warning: (p: { text: string }) => `warning: ${p.text}`,
+    refused: (p: { address: string; reason: string }) => `held  ${p.address}: ${p.reason}`,
+    allowed: (p: { address: string }) => `ok    ${p.address}`,
+    directoryImported: (p: { rows: number; file: string; date: string | null }) =>
+      `imported ${p.rows} mailboxes from ${p.file} (extraction of ${p.date ?? 'unknown date: the name carries no _AAAAMMJJhhmm'})`,
+    directoryCounts: (p: { duplicates: number; skipped: number; seconds: string; rate: string }) =>
+      `  ${p.duplicates} duplicate line(s) merged, ${p.skipped} unusable line(s), ${p.seconds} s${p.rate ? ` (${p.rate} rows/s)` : ''}`,
+    line: (p: { line: number; reason: string }) => `  line ${p.line}: ${p.reason}`,
+    noDirectory: 'no directory imported yet: run `labmss directory import Extraction_Correspondance_MSSante_….zip`',
+  },
+  stats: {
+    badMonth: (p: { value: string }) => `--month ${p.value}: expected YYYY-MM, e.g. 2026-11`,
+    none: 'no reports in the journal for that period',
+    volume: (p: { reports: number; messages: number; recipients: number; held: number; failed: number; waiting: number }) =>
+      `  reports ${p.reports}, messages ${p.messages} to ${p.recipients} recipient(s); held ${p.held}, failed ${p.failed}, waiting ${p.waiting}`,
+    rates: (p: { delivered: string; bounced: string; read: string; delay: string }) =>
+      `  delivered ${p.delivered}, bounced ${p.bounced}, read ${p.read}; median time to delivery ${p.delay}`,
+    toOperator: ' (to the operator: no delivery reports yet)',
+    stage2: (p: { share: string; loinc: string; coded: number; results: number }) =>
+      `  stage 2 (CR-BIO) ${p.share} of messages; LOINC coverage ${p.loinc} (${p.coded}/${p.results} results)`,
+    paper: (p: { letters: number; pages: number; postage: string; currency: string }) =>
+      `  not printed and posted: ${p.letters} letter(s), ${p.pages} page(s), ${p.postage} ${p.currency} of postage`,
+  },
+  loinc: {
+    giveInput: 'give export files, or --since DATE to use the journal',
+    mapped: (p: { mapped: number; total: number; share: string; reports: number }) => `${p.mapped} of ${p.total} results mapped to LOINC (${p.share} %) in ${p.reports} report(s)`,
+    unmapped: 'unmapped local codes, most frequent first (add them to the lab mapping file, loinc.mapping):',
   },
   common: {
     fileProblem: (p: { path: string; why: string }) => `${p.path}: ${p.why}`,

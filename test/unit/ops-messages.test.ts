@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { emptySummary } from '../../src/dispatcher.js';
 import { summaryLines } from '../../src/cli/summary.js';
 import { parseAddressBook } from '../../src/routing/address-book.js';
-import { ensureDist } from '../helpers/spawn-cli.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureDist, runCli } from '../helpers/spawn-cli.js';
+import { tmpDir } from '../helpers/tmp.js';
 import { exampleLab } from '../helpers/lab.js';
 import { catalogs, formatTime, localeLanguage, useLocale, type Catalog } from '../../src/i18n/index.js';
 
@@ -72,4 +75,19 @@ test('the quick start speaks French (the example sets ui.language "fr"); --json 
   assert.deepEqual(JSON.parse((await cli('--json', 'status')).stdout).counts, { accepted: 7 });
   assert.match((await cli('--json', 'log', '-n', '1')).stdout, /"at": "\d{4}-\d\d-\d\dT[\d:.]+Z"/);
   assert.match((await cli('run', '--help')).stdout, /^Utilisation : labmss run/);
+});
+
+test('every command\'s --help is in French from the catalog, each option described', async () => {
+  const dir = tmpDir('labmss-help-');
+  const config = join(dir, 'labmss.json');
+  writeFileSync(config, JSON.stringify({ lab: { name: 'L', mailbox: 'l@mss.test' }, paths: { export: 'e', state: 's' }, ui: { language: 'fr' } }));
+  for (const [path, description] of Object.entries(catalogs.fr.help.commands)) {
+    const help = await runCli(['--config', config, ...path.split(' '), '--help'], { LANG: 'C' });
+    assert.equal(help.code, 0, `${path}: ${help.stderr}`);
+    assert.ok(help.stdout.replace(/\s+/g, ' ').includes(description.replace(/\s+/g, ' ')), `${path}: ${help.stdout}`);
+    assert.match(help.stdout, /^Utilisation : labmss /);
+    // An option line with no description ends right after its flags.
+    const bare = help.stdout.split('\n').filter((l) => /^ {2}-/.test(l) && !/^ {2}\S.*? {2,}\S/.test(l));
+    assert.deepEqual(bare, [], `${path}: options without a description`);
+  }
 });
