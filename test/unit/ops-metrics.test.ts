@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { ensureDist, startDaemon } from '../helpers/spawn-cli.js';
 import { exampleLab } from '../helpers/lab.js';
 import { repoRoot } from '../helpers/paths.js';
+import { X509Certificate } from 'node:crypto';
+import { tempLab } from '../helpers/lab.js';
+import { createTestPki } from '../helpers/test-pki.js';
+import { certificateExpiries } from '../../src/daemon/metrics.js';
 
 before(() => ensureDist());
 
@@ -66,4 +70,18 @@ test('docs/operations.md has an alert rule for each labmss metric', () => {
     'labmss_certificate_expiry_timestamp_seconds', 'labmss_reference_import_timestamp_seconds', 'up{job="labmss"}']) {
     assert.match(doc, new RegExp(`expr: .*${metric.replace(/[{}"]/g, '.')}`), metric);
   }
+});
+
+test('certificate expiry for the metrics: the PEM or PKCS#12 client certificate and the earliest pinned CA', (t) => {
+  const pki = createTestPki();
+  t.after(() => pki.cleanup());
+  const { config } = tempLab();
+  const smtp = { host: 'mss.test', port: 465, implicitTls: true, ca: pki.caCert, pool: 1 };
+  const expiry = (path: string) => Math.floor(Date.parse(new X509Certificate(pki.read(path)).validTo) / 1000);
+  const pem = certificateExpiries({ ...config, transport: { type: 'smtp', smtp: { ...smtp, cert: pki.shortCert, key: pki.shortKey } } } as typeof config);
+  assert.deepEqual(pem, [{ certificate: 'ca', expires: expiry(pki.caCert) }, { certificate: 'client', expires: expiry(pki.shortCert) }]);
+  process.env.LABMSS_TEST_P12 = pki.p12Passphrase;
+  const p12 = certificateExpiries({ ...config, transport: { type: 'smtp', smtp: { ...smtp, pfx: pki.clientP12, passphrase: { env: 'LABMSS_TEST_P12' } } } } as typeof config);
+  assert.deepEqual(p12.find((c) => c.certificate === 'client')?.expires, expiry(pki.clientCert));
+  assert.deepEqual(certificateExpiries(config), [], 'the outbox transport has no certificate');
 });
