@@ -5,8 +5,11 @@ import { CliError, config, openReadOnly, out, parseRef } from './context.js';
 
 export function eventLine(e: EventRow): string {
   const refs = [e.file_id && `F${e.file_id}`, e.report_id && `R${e.report_id}`, e.delivery_id && `D${e.delivery_id}`].filter(Boolean).join(' ');
-  const states = e.to_state ? ` ${e.from_state ? `${e.from_state}→` : ''}${e.to_state}` : '';
-  return `${formatTime(e.at)} ${refs.padEnd(12)} ${e.kind}${states}${e.detail ? `: ${e.detail}` : ''}  [${e.actor}]`;
+  // Kinds and states in the reader's language (English: as stored); the detail is the journal's own text.
+  const m = t();
+  const word = (k: string) => m.log.kinds[k] ?? m.status.states[k] ?? k;
+  const states = e.to_state ? ` ${e.from_state ? `${word(e.from_state)}→` : ''}${word(e.to_state)}` : '';
+  return `${formatTime(e.at)} ${refs.padEnd(12)} ${word(e.kind)}${states}${e.detail ? `: ${e.detail}` : ''}  [${e.actor}]`;
 }
 
 /** `2026-11-01`, `2026-11-01T08:00`, or a relative `2h`, `3d` → ISO. */

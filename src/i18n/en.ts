@@ -251,6 +251,11 @@ export const en = {
       `report R${p.id} from file F${p.file}: dossier ${p.dossier}, version ${p.version} (${p.status}), stage ${p.stage}`,
   },
   log: {
+    kinds: {
+      claimed: 'claimed', parsed: 'parsed', duplicate: 'duplicate', quarantined: 'quarantined', report: 'report',
+      delivery: 'delivery', printed: 'printed', warning: 'warning', resend: 'resend', purge: 'purge', directory: 'directory',
+      allowlist: 'allowlist', 'mdn-error': 'mdn-error',
+    } as Record<string, string>,
     noReport: (p: { id: number }) => `no report R${p.id}: see \`labmss find\``,
     noDelivery: (p: { id: number }) => `no delivery D${p.id}: see \`labmss status\``,
   },

@@ -231,6 +231,11 @@ export const fr: Catalog = {
     reportHead: (p) => `compte rendu R${p.id} du fichier F${p.file} : dossier ${p.dossier}, version ${p.version} (${p.status}), niveau ${p.stage}`,
   },
   log: {
+    kinds: {
+      claimed: 'pris en charge', parsed: 'lu', duplicate: 'doublon', quarantined: 'en quarantaine', report: 'compte rendu',
+      delivery: 'envoi', printed: 'imprimé', warning: 'avertissement', resend: 'renvoi', purge: 'purge', directory: 'annuaire',
+      allowlist: 'liste blanche', 'mdn-error': 'accusé de lecture illisible',
+    },
     noReport: (p) => `pas de compte rendu R${p.id} : voir \`labmss find\``,
     noDelivery: (p) => `pas d’envoi D${p.id} : voir \`labmss status\``,
   },
