@@ -10,6 +10,10 @@ import type { ReferenceKind } from '../queue/store/imports.js';
 import { EXIT, globals, out } from './context.js';
 import { placeholdersLeft } from './init.js';
 import { folderChecks } from '../intake/checks.js';
+import { paint } from '../ui/colour.js';
+import { t } from '../i18n/index.js';
+
+const m = () => t().doctor;
 
 interface Check extends Finding { section: string }
 
@@ -17,39 +21,39 @@ const problem = (err: unknown) => (err as Error)?.message ?? String(err);
 
 async function imapChecks(cfg: ResolvedConfig): Promise<Finding[]> {
   const imap = cfg.receipts.imap;
-  if (!imap) return [{ level: 'warn', what: 'receipts.imap is not configured: delivery and read receipts are not tracked', fix: 'add receipts.imap (the application mailbox over IMAP)' }];
-  const where = `${imap.user} on ${imap.host}:${imap.port} (${imap.implicitTls ? 'implicit TLS' : 'STARTTLS'})`;
+  if (!imap) return [{ level: 'warn', what: m().noImap, fix: m().noImapFix }];
+  const where = m().imapWhere({ user: imap.user, host: `${imap.host}:${imap.port}`, tls: imap.implicitTls ? m().implicitTls : 'STARTTLS' });
   try {
     const client = imapClient(imap);
     client.on('error', () => {});
     await client.connect();
     const status = await client.status(imap.mailbox ?? 'INBOX', { messages: true });
     await client.logout();
-    return [{ level: 'ok', what: `IMAP login as ${where}; ${imap.mailbox ?? 'INBOX'} holds ${status ? status.messages : '?'} message(s)` }];
+    return [{ level: 'ok', what: m().imapOk({ where, mailbox: imap.mailbox ?? 'INBOX', n: status ? String(status.messages) : '?' }) }];
   } catch (err) {
     const e = err as Error & { responseText?: string; authenticationFailed?: boolean };
-    return [{ level: 'fail', what: `IMAP ${where}: ${e.responseText ?? problem(err)}`, fix: e.authenticationFailed ? 'check receipts.imap.user and the password secret' : 'check receipts.imap host, port, ca and servername' }];
+    return [{ level: 'fail', what: `IMAP ${where}: ${e.responseText ?? problem(err)}`, fix: e.authenticationFailed ? m().imapAuthFix : m().imapReachFix }];
   }
 }
 
-const REFERENCES: Array<{ kind: ReferenceKind; label: string; maxDays: number; command: string }> = [
-  { kind: 'directory', label: 'Annuaire Santé extraction', maxDays: 7, command: 'labmss directory import Extraction_Correspondance_MSSante_….zip' },
-  { kind: 'allowlist', label: 'MSSanté allow-list', maxDays: 30, command: 'labmss allowlist import listeblanchemssante.xml' },
+const REFERENCES: Array<{ kind: ReferenceKind; maxDays: number; command: string }> = [
+  { kind: 'directory', maxDays: 7, command: 'labmss directory import Extraction_Correspondance_MSSante_….zip' },
+  { kind: 'allowlist', maxDays: 30, command: 'labmss allowlist import listeblanchemssante.xml' },
 ];
 
 function referenceChecks(cfg: ResolvedConfig, now: Date): Finding[] {
   if (!existsSync(join(cfg.paths.state, JOURNAL_FILE))) {
-    return [{ level: 'warn', what: `no journal in ${cfg.paths.state} yet: directory and allow-list not imported`, fix: REFERENCES.map((r) => r.command).join('; ') }];
+    return [{ level: 'warn', what: m().noJournal({ state: cfg.paths.state }), fix: REFERENCES.map((r) => r.command).join('; ') }];
   }
   const journal = Journal.open(cfg.paths.state, { readonly: true });
   try {
     return REFERENCES.map((r): Finding => {
       const last = journal.lastImport(r.kind);
-      if (!last) return { level: 'warn', what: `${r.label}: never imported`, fix: r.command };
+      if (!last) return { level: 'warn', what: m().never({ label: m().labels[r.kind] }), fix: r.command };
       const date = last.fileDate ?? last.importedAt;
       const days = Math.floor((now.getTime() - Date.parse(date)) / 86_400_000);
-      const what = `${r.label} of ${date.slice(0, 16)} (${days} day(s) old, ${last.rows} rows)`;
-      return days > r.maxDays ? { level: 'warn', what: `${what}: older than ${r.maxDays} days`, fix: r.command } : { level: 'ok', what };
+      const what = m().reference({ label: m().labels[r.kind], date: date.slice(0, 16), days, rows: last.rows });
+      return days > r.maxDays ? { level: 'warn', what: m().tooOld({ what, days: r.maxDays }), fix: r.command } : { level: 'ok', what };
     });
   } finally {
     journal.close();
@@ -64,9 +68,9 @@ export async function runDoctor(configPath: string | undefined, now = new Date()
   try {
     const loaded = loadConfig(configPath);
     cfg = loaded.config;
-    add('config', [{ level: 'ok', what: `${loaded.file} is valid` }]);
+    add('config', [{ level: 'ok', what: m().configOk({ file: loaded.file }) }]);
   } catch (err) {
-    add('config', [{ level: 'fail', what: problem(err), fix: err instanceof ConfigError ? 'edit the config (see `labmss schema`)' : undefined }]);
+    add('config', [{ level: 'fail', what: problem(err), fix: err instanceof ConfigError ? m().configFix : undefined }]);
     return checks;
   }
   const placeholders = placeholdersLeft(cfg.lab);
@@ -77,7 +81,7 @@ export async function runDoctor(configPath: string | undefined, now = new Date()
   try {
     if (cfg.receipts.imap) readSecret(cfg.receipts.imap.password, 'receipts.imap.password');
   } catch (err) {
-    add('imap', [{ level: 'fail', what: problem(err), fix: 'set the environment variable or create the file the config names' }]);
+    add('imap', [{ level: 'fail', what: problem(err), fix: m().secretFix }]);
   }
   add('smtp', await transportKind(cfg).check(now));
   if (!checks.some((c) => c.section === 'imap')) add('imap', await imapChecks(cfg));
@@ -89,14 +93,13 @@ const MARK = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' } as const;
 
 export function register(program: Command): void {
   program.command('doctor')
-    .description('check the config, the lab\'s identity, the folders (export writable, state on a local disk), certificates, the operator (STARTTLS, client certificate, EHLO), IMAP login, directory and allow-list age')
     .action(async (_opts, cmd: Command) => {
       const checks = await runDoctor(globals(cmd).config);
       const failed = checks.filter((c) => c.level === 'fail').length;
       const warned = checks.filter((c) => c.level === 'warn').length;
       out(cmd, { ok: failed === 0, checks }, () => [
-        ...checks.flatMap((c) => [`${MARK[c.level]}  [${c.section}] ${c.what}`, ...(c.fix && c.level !== 'ok' ? [`        → ${c.fix}`] : [])]),
-        failed ? `${failed} problem(s) to fix${warned ? `, ${warned} warning(s)` : ''}` : `all good${warned ? ` (${warned} warning(s))` : ''}`,
+        ...checks.flatMap((c) => [`${c.level === 'ok' ? MARK.ok : paint(c.level, MARK[c.level])}  [${c.section}] ${c.what}`, ...(c.fix && c.level !== 'ok' ? [`        → ${c.fix}`] : [])]),
+        failed ? paint('fail', m().problems({ failed, warned })) : m().allGood({ warned }),
       ]);
       process.exitCode = failed ? EXIT.PROBLEMS : EXIT.OK;
     });

@@ -4,6 +4,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { configSchema, type ResolvedConfig } from '../config/load.js';
 import { writeAtomic } from '../queue/spool.js';
+import { t, useLocale } from '../i18n/index.js';
 import { CliError, out } from './context.js';
 
 /** Where a lab's files go: beside the config, or the system layout of examples/systemd/labmss.service. */
@@ -40,6 +41,8 @@ export function startingConfig(layout: Pick<Layout, 'config' | 'export' | 'state
     addressBook: join(layout.config, 'address-book.csv'),
     message: { nil: '' },
     transport: { type: 'outbox' },
+    // People at a French lab read French; `en` (or removing the key: the locale decides) for English.
+    ui: { language: 'fr' },
   };
 }
 
@@ -85,7 +88,7 @@ export function register(program: Command): void {
     .action(async (dir: string | undefined, opts: { prefix?: string; user?: string; exportGroup?: string }, cmd: Command) => {
       const layout = layoutFor(dir, opts.prefix);
       const file = join(layout.config, 'labmss.json');
-      if (existsSync(file)) throw new CliError(`${file} already exists: edit it, or choose another folder`);
+      if (existsSync(file)) throw new CliError(t().init.exists({ file }));
       const uid = opts.user === undefined ? -1 : idOf('passwd', opts.user);
       const gid = opts.exportGroup === undefined ? -1 : idOf('group', opts.exportGroup);
       makeDir(layout.config, 0o755);
@@ -103,13 +106,9 @@ export function register(program: Command): void {
       await writeAtomic(file, `${JSON.stringify(startingConfig(layout), null, 2)}\n`);
       // The service reads its config: owned by its account, mode 0600 (secrets stay in the environment or their own files).
       if (uid >= 0) for (const f of ['labmss.json', 'labmss.schema.json', 'address-book.csv']) chownSync(join(layout.config, f), uid, -1);
-      out(cmd, { config: file, paths: { export: layout.export, state: layout.state, print: layout.print } }, () => [
-        `wrote ${file}`,
-        madeExport ? `export folder ${layout.export} (mode 2770${opts.exportGroup ? `, group ${opts.exportGroup}` : ''}): the LIS writes its files here`
-          : `export folder ${layout.export} already there: left as it is (labmss must be able to create, rename and remove files in it)`,
-        `state directory ${layout.state} (mode 0700): journal and spool, on a local disk`,
-        'next: set lab.name, lab.finess, lab.address, lab.mailbox and message.nil, fill address-book.csv,',
-        `then \`labmss doctor --config ${file}\` (it refuses the placeholders) and \`labmss run --config ${file}\``,
-      ]);
+      // The new config's language (French by default) from now on, as any later command would use it.
+      useLocale({ language: 'fr' });
+      out(cmd, { config: file, paths: { export: layout.export, state: layout.state, print: layout.print } },
+        () => t().init.done({ file, export: layout.export, state: layout.state, madeExport, group: opts.exportGroup }));
     });
 }

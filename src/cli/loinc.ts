@@ -3,13 +3,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/load.js';
 import { coverage, draftMappingCsv, mappingFromConfig, suggestMapping } from '../loinc/index.js';
 import type { LabReport } from '../model/labreport.types.js';
+import { t } from '../i18n/index.js';
 import { CliError, config, globals, openReadOnly, out } from './context.js';
 import { parseFile } from './parse.js';
 import { sinceToIso } from './log.js';
 
 /** The reports of the export files given and, with --since, those the journal holds since then. */
 function reportsOf(cfg: ResolvedConfig, files: string[], since: string | undefined): LabReport[] {
-  if (!files.length && !since) throw new CliError('give export files, or --since DATE to use the journal');
+  if (!files.length && !since) throw new CliError(t().loinc.giveInput);
   const reports: LabReport[] = files.flatMap((f) => parseFile(f, cfg.intake.hprimCharset).reports);
   if (since) {
     const journal = openReadOnly(cfg);
@@ -23,19 +24,18 @@ function reportsOf(cfg: ResolvedConfig, files: string[], since: string | undefin
 const readText = (file: string) => readFileSync(file, 'utf8');
 
 export function register(program: Command): void {
-  const loinc = program.command('loinc').description('LOINC coding: how much of the lab\'s results can go out as stage 2');
+  const loinc = program.command('loinc');
   loinc.command('coverage')
-    .description('share of results mapped to LOINC, and the unmapped local codes by frequency')
-    .argument('[files...]', 'export files to examine')
-    .option('--since <when>', 'examine the reports the journal holds since a date (2026-11-01) or a duration (30d)')
-    .option('-n, --top <n>', 'how many unmapped codes to list', (v) => Number(v), 20)
+    .argument('[files...]')
+    .option('--since <when>')
+    .option('-n, --top <n>', '', (v) => Number(v), 20)
     .action((files: string[], opts: { since?: string; top: number }, cmd: Command) => {
       const cfg = config(cmd);
       const reports = reportsOf(cfg, files, opts.since);
       const c = coverage(reports, mappingFromConfig(cfg.loinc, readText));
       out(cmd, c, () => [
-        `${c.mapped} of ${c.total} results mapped to LOINC (${(c.share * 100).toFixed(1)} %) in ${reports.length} report(s)`,
-        ...(c.unmapped.length ? ['unmapped local codes, most frequent first (add them to the lab mapping file, loinc.mapping):'] : []),
+        t().loinc.mapped({ mapped: c.mapped, total: c.total, share: (c.share * 100).toFixed(1), reports: reports.length }),
+        ...(c.unmapped.length ? [t().loinc.unmapped] : []),
         ...c.unmapped.slice(0, opts.top).map((u) => `  ${String(u.count).padStart(6)}  ${u.code}  ${u.label}`),
       ]);
     });

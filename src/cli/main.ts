@@ -19,22 +19,28 @@ import * as resend from './resend.js';
 import * as stats from './stats.js';
 import * as release from './release.js';
 import * as journal from './journal.js';
+import * as find from './find.js';
+import * as purge from './purge.js';
+import { helpLanguage, localiseHelp } from './help.js';
 
 // Everything labmss writes (journal, spool, documents, outbox) holds patients' results: owner only.
 process.umask(0o077);
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
+helpLanguage(process.argv);
+
+// Descriptions come from the message catalog (localiseHelp), in the user's language. Every command's --help
+// lists --config, --json and --quiet too: they work after the command name.
 const program = new Command('labmss')
-  .description('Send lab results to prescribing doctors over MSSanté (PDF and CR-BIO CDA in IHE XDM)')
   .version(pkg.version)
-  .option('-c, --config <path>', 'config file (default: $LABMSS_CONFIG or ./labmss.json)')
-  .option('--json', 'machine-readable output')
-  .option('-q, --quiet', 'print only problems')
-  .showHelpAfterError('(run `labmss help` for the commands)')
+  .option('-c, --config <path>')
+  .option('--json')
+  .option('-q, --quiet')
   .exitOverride();
 
-for (const command of [init, run, send, parse, render, status, log, show, schema, loinc, directory, allowlist, watch, resend, release, stats, journal, doctor]) command.register(program);
+for (const command of [init, run, send, parse, render, status, log, show, find, schema, loinc, directory, allowlist, watch, resend, release, stats, journal, doctor, purge]) command.register(program);
+localiseHelp(program);
 
 try {
   await program.parseAsync(process.argv);

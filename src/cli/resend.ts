@@ -133,7 +133,7 @@ export function register(program: Command): void {
         ...created.map((c) => `${c.delivery} → ${c.recipient} ${c.messageId}${c.supersedes ? ` (replaces ${c.supersedes}, cancelled)` : ''}`),
         ...notCovered.map((m) => `not resent: ${m.delivery} ${m.who}: ${m.reason ?? 'no address'} — give an address with \`labmss resend ${m.delivery} --to ADDRESS\``),
         ...(queued ? [`queued: the running daemon (pid ${state.daemonPid}) sends ${created.length === 1 ? 'it' : 'them'} now; follow with \`labmss show ${created[0]?.delivery}\``]
-          : summaryLines(summary, Boolean(globals(cmd).quiet))),
+          : summaryLines(summary, Boolean(globals(cmd).quiet), transportInfo.sends)),
       ]);
       process.exitCode = notCovered.length ? 1 : queued ? 0 : exitCodeOf(summary);
     });

@@ -29,7 +29,7 @@ export function register(program: Command): void {
         await transport.close();
         state.close();
       }
-      out(cmd, receipts ? { ...summary, receipts } : summary, () => [...summaryLines(summary, Boolean(globals(cmd).quiet)),
+      out(cmd, receipts ? { ...summary, receipts } : summary, () => [...summaryLines(summary, Boolean(globals(cmd).quiet), kind.sends),
         ...(!receipts ? [] : 'error' in receipts ? [`receipts: cannot read the lab mailbox: ${receipts.error}`]
           : [`receipts: ${receipts.handled} handled${receipts.unmatched ? `, ${receipts.unmatched} not about this journal's messages (left in the mailbox)` : ''}`])]);
       process.exitCode = receipts && 'error' in receipts ? 1 : exitCodeOf(summary);

@@ -34,7 +34,7 @@ export function register(program: Command): void {
         await transport.close();
         state.close();
       }
-      out(cmd, summary, () => summaryLines(summary, Boolean(globals(cmd).quiet)));
+      out(cmd, summary, () => summaryLines(summary, Boolean(globals(cmd).quiet), kind.sends));
       process.exitCode = exitCodeOf(summary);
     });
 }

@@ -167,6 +167,16 @@ export interface LabmssConfig {
     rescanSeconds?: number;
     concurrency?: number;
     retryPollSeconds?: number;
+    /**
+     * The daemon serves /health and Prometheus /metrics over HTTP on this loopback port (absent: no HTTP at all).
+     */
+    metrics?: {
+      port: number;
+      /**
+       * Loopback only: the figures are not for the network.
+       */
+      host?: '127.0.0.1' | '::1' | 'localhost';
+    };
   };
   loinc?: {
     /**
@@ -183,6 +193,33 @@ export interface LabmssConfig {
   };
   log?: {
     level?: 'debug' | 'info' | 'warn' | 'error';
+  };
+  ui?: {
+    /**
+     * Language of what labmss tells people (absent: the locale, LC_ALL / LC_MESSAGES / LANG). --json and the daemon logs stay English.
+     */
+    language?: 'fr' | 'en';
+  };
+  /**
+   * How long proof and documents are kept; `labmss purge` removes only what is older. The journal events are never removed.
+   */
+  retention?: {
+    /**
+     * The exact sent messages (mail/D*.eml) and the original input files (done/): proof of what went to whom.
+     */
+    proofYears?: number;
+    /**
+     * The rendered PDFs, CDAs and XDM zips (reports/): they can be rendered again from the input kept as proof.
+     */
+    documentYears?: number;
+    /**
+     * Messages of the outbox transport.
+     */
+    outboxDays?: number;
+    /**
+     * Quarantined files and their reasons.
+     */
+    quarantineDays?: number;
   };
 }
 /**
@@ -414,6 +451,16 @@ export interface ResolvedConfig {
     rescanSeconds: number;
     concurrency: number;
     retryPollSeconds: number;
+    /**
+     * The daemon serves /health and Prometheus /metrics over HTTP on this loopback port (absent: no HTTP at all).
+     */
+    metrics?: {
+      port: number;
+      /**
+       * Loopback only: the figures are not for the network.
+       */
+      host: '127.0.0.1' | '::1' | 'localhost';
+    };
   };
   loinc: {
     /**
@@ -430,5 +477,32 @@ export interface ResolvedConfig {
   };
   log: {
     level: 'debug' | 'info' | 'warn' | 'error';
+  };
+  ui: {
+    /**
+     * Language of what labmss tells people (absent: the locale, LC_ALL / LC_MESSAGES / LANG). --json and the daemon logs stay English.
+     */
+    language?: 'fr' | 'en';
+  };
+  /**
+   * How long proof and documents are kept; `labmss purge` removes only what is older. The journal events are never removed.
+   */
+  retention: {
+    /**
+     * The exact sent messages (mail/D*.eml) and the original input files (done/): proof of what went to whom.
+     */
+    proofYears: number;
+    /**
+     * The rendered PDFs, CDAs and XDM zips (reports/): they can be rendered again from the input kept as proof.
+     */
+    documentYears: number;
+    /**
+     * Messages of the outbox transport.
+     */
+    outboxDays: number;
+    /**
+     * Quarantined files and their reasons.
+     */
+    quarantineDays: number;
   };
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Finding } from './smtp/certs.js';
+import { t } from '../i18n/index.js';
 import { OutboxTransport } from './outbox.js';
 import { smtpChecks } from './smtp/checks.js';
 import { createSmtpTransport } from './smtp/transport.js';
@@ -15,6 +16,8 @@ export interface TransportKind {
   /** Without an imported allow-list, nothing may be sent through it (every recipient is held). */
   readonly needsAllowlist: boolean;
   readonly concurrency: number;
+  /** Whether an accepted message has left for the operator (false: only written into a folder). */
+  readonly sends: boolean;
   create(): Transport;
   check(now: Date): Promise<Finding[]>;
 }
@@ -24,15 +27,15 @@ export function transportKind(config: ResolvedConfig): TransportKind {
   const smtp = config.transport.smtp;
   if (config.transport.type === 'smtp' && smtp) {
     return {
-      name: `smtp ${smtp.host}:${smtp.port}`, needsAllowlist: true, concurrency: smtp.pool ?? 1,
+      name: `smtp ${smtp.host}:${smtp.port}`, needsAllowlist: true, concurrency: smtp.pool ?? 1, sends: true,
       create: () => createSmtpTransport(config), check: (now) => smtpChecks(smtp, now),
     };
   }
   const dir = config.transport.outbox ?? join(config.paths.state, 'outbox');
   return {
-    name: 'outbox', needsAllowlist: false, concurrency: 1,
+    name: 'outbox', needsAllowlist: false, concurrency: 1, sends: false,
     create: () => new OutboxTransport(dir),
-    check: async () => [{ level: 'ok', what: `transport: outbox folder (${dir}); no operator connection to check` }],
+    check: async () => [{ level: 'ok', what: t().doctor.outbox({ dir }) }],
   };
 }
 

@@ -17,6 +17,9 @@ export interface SchemaProblem {
   /** JSON pointer to the offending value, `/` for the root. */
   pointer: string;
   message: string;
+  /** The JSON Schema keyword that failed and its ajv parameters, for callers that word it their own way. */
+  keyword?: string;
+  params?: Record<string, unknown>;
 }
 
 /** Problems of a value against the LabReport schema; empty when it is valid. */
@@ -42,7 +45,7 @@ export function describeErrors(errors: ErrorObject[]): SchemaProblem[] {
       default: message = e.message ?? e.keyword;
     }
     const key = `${pointer} ${message}`;
-    if (!seen.has(key)) { seen.add(key); out.push({ pointer, message }); }
+    if (!seen.has(key)) { seen.add(key); out.push({ pointer, message, keyword: e.keyword, params: e.params as Record<string, unknown> }); }
   }
   return out;
 }

@@ -8,7 +8,7 @@ const TRANSIENT_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 
 export function isTransientFault(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
   if (typeof code !== 'string') return false;
-  return TRANSIENT_CODES.has(code) || /^SQLITE_(FULL|IOERR|BUSY|LOCKED|CANTOPEN|PROTOCOL|NOMEM)/.test(code);
+  return TRANSIENT_CODES.has(code) || /^SQLITE_(FULL|IOERR|BUSY|LOCKED|PROTOCOL|NOMEM)/.test(code);
 }
 
 /** The fault in a few words without paths or content (paths name patients): `ENOSPC (write)`, `SQLITE_FULL`. */

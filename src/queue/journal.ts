@@ -9,6 +9,7 @@ import { directoryView, importDirectory, lookupDirectory, type ImportResult } fr
 import { lastImport, type ReferenceImport, type ReferenceKind } from './store/imports.js';
 import type { AllowlistCheck } from '../routing/allowlist.js';
 import type { DirectoryEntry, DirectoryView, LookupQuery } from '../routing/directory.js';
+import { fold, type FindQuery, type FoundReport } from '../find/query.js';
 
 /**
  * The journal: the single source of truth about files, reports, deliveries and what happened to them.
@@ -50,11 +51,16 @@ export interface EventRefs { file?: number; report?: number; delivery?: number }
 
 export const JOURNAL_FILE = 'journal.sqlite';
 
-/** Who did it, for the event trail: the OS user, and the command. */
-export function defaultActor(command = 'labmss'): string {
+/**
+ * Who did it, for the event trail: the person, the account the command ran as, and the command.
+ * Technicians act through `sudo -u labmss`: the account is then always the service's, and the person is
+ * what sudo (SUDO_USER) or the login (LOGNAME) says — `alice via labmss (labmss resend)`.
+ */
+export function defaultActor(command = 'labmss', env: NodeJS.ProcessEnv = process.env): string {
   let user = 'unknown';
   try { user = userInfo().username; } catch { /* no passwd entry in some containers */ }
-  return `${user} (${command})`;
+  const person = [env.SUDO_USER, env.LOGNAME].find((p) => p && p !== user);
+  return `${person ? `${person} via ${user}` : user} (${command})`;
 }
 
 export class Journal {
@@ -328,6 +334,67 @@ export class Journal {
 
   /** SQLite page cache in KiB (the daemon keeps it small). */
   setCacheKib(kib: number): void { this.db.pragma(`cache_size = -${Math.floor(kib)}`); }
+  // ── find, retention, metrics ─────────────────────────────────────────────────
+  // (ops: `labmss find`, `show <dossier>`, `labmss purge`, the daemon's /metrics)
+
+  /**
+   * Reports whose patient matches every term (folded name, or an exact dossier / IPP / INS / NIR) and the
+   * birth date (or its start: `1988-09`), newest first, at most `limit`, with how many matched in all.
+   */
+  findReports(q: FindQuery, limit: number): { total: number; reports: FoundReport[] } {
+    this.db.function('labmss_fold', { deterministic: true }, (text: unknown) => fold(String(text ?? '')));
+    const where: string[] = [];
+    const args: unknown[] = [];
+    for (const term of q.terms) {
+      where.push(`(' ' || labmss_fold(coalesce(family, '') || ' ' || coalesce(birth_family, '') || ' ' || coalesce(given, '') || ' ' || coalesce(used_given, '')) || ' ' LIKE ?
+        OR dossier = ? OR ipp = ? OR ins = ? OR nir = ?)`);
+      args.push(`%${term.name}%`, term.id, term.id, term.id, term.id);
+    }
+    if (q.birthDate) { where.push('birth_date LIKE ?'); args.push(`${q.birthDate}%`); }
+    const rows = this.db.prepare(`WITH p AS (SELECT id, dossier, version, status, stage, created_at,
+        json_extract(json, '$.patient.familyName') AS family, json_extract(json, '$.patient.birthFamilyName') AS birth_family,
+        json_extract(json, '$.patient.givenNames') AS given, json_extract(json, '$.patient.usedGivenName') AS used_given,
+        json_extract(json, '$.patient.birthDate') AS birth_date, json_extract(json, '$.patient.ids.ipp') AS ipp,
+        json_extract(json, '$.patient.ids.ins.value') AS ins, json_extract(json, '$.patient.ids.nir') AS nir FROM reports)
+      SELECT *, COUNT(*) OVER () AS total FROM p ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
+      .all(...args, Math.max(1, Math.floor(limit))) as Array<FoundReport & { total: number; given: string | null }>;
+    return {
+      total: rows[0]?.total ?? 0,
+      reports: rows.map(({ total: _total, given, ...r }) => ({ ...r, given: given ? (JSON.parse(given) as string[]).join(' ') : null })),
+    };
+  }
+
+  /** Every version of a dossier (the LIS's request number), oldest first. */
+  reportsOfDossier(dossier: string): ReportRow[] {
+    return this.db.prepare('SELECT * FROM reports WHERE dossier = ? ORDER BY id').all(dossier) as ReportRow[];
+  }
+
+  /**
+   * What retention may remove, as the journal knows it: the .eml of deliveries created before `proofBefore`
+   * that nobody is still sending; the input files processed before it; the document folders of reports
+   * created before `documentsBefore` with no delivery still to send; quarantined files set aside before
+   * `quarantineBefore`. Rows and events stay: the trail and the SHA-256 of each message remain.
+   */
+  retentionCandidates(cut: { proofBefore: string; documentsBefore: string; quarantineBefore: string }): {
+    emls: string[]; inputs: Array<Pick<FileRow, 'spool_path' | 'name' | 'sha256' | 'size'>>; reports: Array<{ set_id: string; version: number }>; quarantined: string[];
+  } {
+    const open = `('pending', 'sending', 'deferred')`;
+    const paths = (sql: string, ...a: unknown[]) => (this.db.prepare(sql).all(...a) as Array<{ p: string }>).map((r) => r.p);
+    return {
+      emls: paths(`SELECT eml_path AS p FROM deliveries WHERE created_at < ? AND eml_path IS NOT NULL AND state NOT IN ${open}`, cut.proofBefore),
+      inputs: this.db.prepare(`SELECT spool_path, name, sha256, size FROM files WHERE finished_at < ? AND state IN ('done', 'duplicate')`)
+        .all(cut.proofBefore) as Array<Pick<FileRow, 'spool_path' | 'name' | 'sha256' | 'size'>>,
+      reports: this.db.prepare(`SELECT set_id, version FROM reports r WHERE created_at < ?
+        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = r.id AND d.state IN ${open})`).all(cut.documentsBefore) as Array<{ set_id: string; version: number }>,
+      quarantined: paths(`SELECT spool_path AS p FROM files WHERE finished_at < ? AND state = 'quarantined'`, cut.quarantineBefore),
+    };
+  }
+
+  /** The daemon's gauges: the oldest delivery still waiting to go (pending, deferred, sending) and the last one accepted. */
+  queueTimes(): { oldestWaiting: string | null; lastAccepted: string | null } {
+    return this.db.prepare(`SELECT (SELECT MIN(created_at) FROM deliveries WHERE state IN ('pending', 'deferred', 'sending')) AS oldestWaiting,
+      (SELECT MAX(accepted_at) FROM deliveries) AS lastAccepted`).get() as { oldestWaiting: string | null; lastAccepted: string | null };
+  }
 }
 
 /**

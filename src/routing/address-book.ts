@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseCsv } from '../loinc/csv.js';
 
 /** The lab's own address book: LIS practitioner code, RPPS or ADELI → MSSanté address. It wins over the directory. */
 export interface AddressBookEntry { code?: string; rpps?: string; adeli?: string; address: string; name?: string }
@@ -21,7 +22,7 @@ export class AddressBook {
   }
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const EMAIL = /^[^@\s"]+@[^@\s"]+\.[^@\s"]+$/;
 
 /** Reads a CSV (header `code,rpps,adeli,address,name`, `,` or `;`) or JSON (array of entries) address book. */
 export function parseAddressBook(text: string, file: string): AddressBook {
@@ -39,22 +40,24 @@ export function parseAddressBook(text: string, file: string): AddressBook {
     });
     return new AddressBook(entries);
   }
-  const lines = trimmed.split(/\r?\n/);
-  const sep = (lines[0] ?? '').includes(';') ? ';' : ',';
-  const header = (lines[0] ?? '').split(sep).map((h) => h.trim().toLowerCase());
+  // RFC 4180 cells: a spreadsheet quotes some ("dr.martin@…", "MARTIN, Jean"); the quotes are not part of the value.
+  const firstLine = trimmed.split(/\r?\n/, 1)[0] ?? '';
+  const sep = firstLine.includes(';') ? ';' : ',';
+  const records = parseCsv(trimmed, file, sep);
+  const header = (records[0]?.fields ?? []).map((h) => h.trim().toLowerCase());
   const col = (name: string) => header.indexOf(name);
   if (col('address') < 0) fail(1, 'header must name an "address" column (and "code", "rpps" or "adeli")');
-  lines.slice(1).forEach((line, i) => {
-    if (!line.trim() || line.startsWith('#')) return;
-    const cells = line.split(sep).map((c) => c.trim());
+  for (const { line, fields } of records.slice(1)) {
+    if (!fields.join('').trim() || fields[0]!.startsWith('#')) continue;
+    const cells = fields.map((c) => c.trim());
     const get = (name: string) => (col(name) >= 0 && cells[col(name)] ? cells[col(name)] : undefined);
     const address = get('address');
-    if (!address || !EMAIL.test(address)) fail(i + 2, `"address" must be an email address, got "${address ?? ''}"`);
+    if (!address || !EMAIL.test(address)) fail(line, `"address" must be an email address, got "${address ?? ''}"`);
     const e: AddressBookEntry = { address: address! };
     for (const k of ['code', 'rpps', 'adeli', 'name'] as const) { const v = get(k); if (v) e[k] = v; }
-    if (!e.code && !e.rpps && !e.adeli) fail(i + 2, 'needs a code, rpps or adeli');
+    if (!e.code && !e.rpps && !e.adeli) fail(line, 'needs a code, rpps or adeli');
     entries.push(e);
-  });
+  }
   return new AddressBook(entries);
 }
 

@@ -1,29 +1,15 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { ensureDist, runCli } from '../helpers/spawn-cli.js';
 import { repoRoot } from '../helpers/paths.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { dropped, exampleLab } from '../helpers/lab.js';
 import { pdfText } from '../helpers/pdf-text.js';
 
 before(() => ensureDist());
-
-/** The example lab copied to a temp folder, so the run can move its export files. */
-function exampleLab(): { dir: string; config: string; cli: (...a: string[]) => ReturnType<typeof runCli> } {
-  const dir = tmpDir('labmss-cli-');
-  cpSync(join(repoRoot, 'examples'), dir, { recursive: true, filter: (src) => !src.includes(`${join('examples', 'state')}`) });
-  const config = join(dir, 'labmss.json');
-  dropped(join(dir, 'export'));
-  return { dir, config, cli: (...a) => runCli(['--config', config, ...a]) };
-}
-
-/** Dates the files of a folder a minute back: dropped by the LIS earlier, not still being written. */
-function dropped(folder: string): void {
-  const then = Date.now() / 1000 - 60;
-  for (const n of readdirSync(folder)) utimesSync(join(folder, n), then, then);
-}
 
 test('the example: run turns the export into .eml files whose PDFs carry every result; again sends nothing twice', async () => {
   const { dir, cli } = exampleLab();
@@ -87,7 +73,7 @@ test('a config error names the key, exits 2 and writes nothing', async () => {
   writeFileSync(config, JSON.stringify({ lab: { name: 'L', mailbox: 'not-an-address' }, paths: { export: 'e', state: 's' }, transport: { type: 'pigeon' } }));
   const r = await runCli(['--config', config, 'run']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /lab\.mailbox: must match pattern/);
+  assert.match(r.stderr, /lab\.mailbox: must be an email address, e\.g\. "laboratoire@exemple\.mssante\.fr"/);
   assert.match(r.stderr, /transport\.type: must be one of "outbox", "smtp"/);
   assert.equal(existsSync(join(dir, 's')), false);
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { ConfigError, readSecret } from '../../config/load.js';
+import { ConfigError, readSecret, unreadable } from '../../config/load.js';
+import { t } from '../../i18n/index.js';
 import type { Imap, Smtp } from '../../config/config.types.js';
 
 /**
@@ -14,7 +15,7 @@ function readFile(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new ConfigError(`${what}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw unreadable(what, path, err);
   }
 }
 
@@ -32,7 +33,7 @@ export function smtpTls(smtp: Smtp): PinnedTls {
     tls.cert = readFile(smtp.cert, 'transport.smtp.cert');
     tls.key = readFile(smtp.key, 'transport.smtp.key');
   } else {
-    throw new ConfigError('transport.smtp: the application mailbox needs its client certificate: set "pfx" (PKCS#12), or "cert" and "key" (PEM)');
+    throw new ConfigError(t().config.clientCert);
   }
   if (passphrase !== undefined) tls.passphrase = passphrase;
   return tls;
