@@ -4,12 +4,11 @@ import { createTransport } from '../mail/transports.js';
 import { Journal, type DeliveryRow, type ReportRow } from '../queue/journal.js';
 import { LockBusy } from '../queue/lock.js';
 import { allowlistPolicy } from '../routing/allowlist-store.js';
+import { parseMailbox } from '../routing/mailbox.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { withProgress } from '../ui/progress.js';
 import { CliError, config, globals, openState, openUnlocked, out, parseRef } from './context.js';
 import { summaryLines } from './summary.js';
-
-const ADDRESS = /^[^@\s()]+@[^@\s]+\.[^@\s]+$/;
 
 interface Target { address: string; role: string }
 
@@ -20,7 +19,7 @@ export function resendTargets(kind: string, report: ReportRow, deliveries: Deliv
   const targets: Target[] = [];
   for (const d of deliveries) {
     // Held rows without an address read "(prescriber) Dr X (RPPS …)": nobody to resend to.
-    if (!ADDRESS.test(d.recipient) || seen.has(d.recipient.toLowerCase())) continue;
+    if (!parseMailbox(d.recipient).ok || seen.has(d.recipient.toLowerCase())) continue;
     seen.add(d.recipient.toLowerCase());
     targets.push({ address: d.recipient, role: d.role });
   }
@@ -54,7 +53,11 @@ export function register(program: Command): void {
     .action(async (ref: string, opts: { to?: string[] }, cmd: Command) => {
       const { kind, id } = parseRef(ref, 'RD');
       const cfg = config(cmd);
-      for (const a of opts.to ?? []) if (!ADDRESS.test(a)) throw new CliError(`--to ${a}: not an email address`);
+      const to = opts.to?.map((a) => {
+        const m = parseMailbox(a);
+        if (!m.ok) throw new CliError(`--to: not one email address (${m.reason})`);
+        return m.address;
+      });
       const state = openForResend(cfg);
       const transport = createTransport(cfg);
       const summary = emptySummary();
@@ -66,7 +69,7 @@ export function register(program: Command): void {
         if (kind === 'D' && !delivery) throw new CliError(`no delivery D${id}: see \`labmss status\` or \`labmss log\``);
         const report = journal.report(delivery?.report_id ?? id);
         if (!report) throw new CliError(`no report R${id}: see \`labmss log\``);
-        const targets = resendTargets(kind, report, delivery ? [delivery] : journal.deliveriesOfReport(report.id), opts.to);
+        const targets = resendTargets(kind, report, delivery ? [delivery] : journal.deliveriesOfReport(report.id), to);
 
         const check = allowlistPolicy(journal.db, cfg.transport.type).check;
         const refused = targets.map((t) => check(t.address)).filter((r): r is string => Boolean(r));

@@ -143,7 +143,7 @@ describe('SMTP transport against a server that requires client certificates', ()
 
   test('no client certificate at all is refused as a certificate problem', async () => {
     const tls = { ...smtpTls(smtpConfig(server.port)), cert: undefined, key: undefined };
-    const t = new SmtpTransport(smtpConfig(server.port), tls);
+    const t = new SmtpTransport(smtpConfig(server.port), { tls });
     const outcome = await t.send(message(61));
     await t.close();
     assert.ok(!outcome.ok && outcome.certificate === true && /No client certificate presented/.test(outcome.response), JSON.stringify(outcome));
