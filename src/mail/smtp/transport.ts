@@ -5,6 +5,7 @@ import { ConfigError } from '../../config/load.js';
 import type { Smtp } from '../../config/config.types.js';
 import type { OutgoingMessage, SendOutcome, Transport } from '../transport.js';
 import { classifySmtpError, queueIdOf, type SmtpErrorLike } from './classify.js';
+import { clientCertificateRefusal } from './probe.js';
 import { openClientCertificate, smtpTls, type PinnedTls } from './tls.js';
 import { envelopeMismatch, envelopeRecipient } from '../envelope.js';
 import { mailboxProblem, type AllowlistCheck } from '../../routing/allowlist.js';
@@ -38,19 +39,20 @@ export class SmtpTransport implements Transport {
   private readonly mailer: ReturnType<typeof nodemailer.createTransport>;
 
   private readonly allowlist: AllowlistCheck;
+  private readonly tls: PinnedTls;
 
   /**
    * Opens the client certificate at once (a wrong passphrase stops the command at start, exit 2).
    * `allowlist` is the last check of each envelope; without one, only the single-mailbox rule applies.
    */
-  constructor(smtp: Smtp, opts: { tls?: PinnedTls; allowlist?: AllowlistCheck } = {}) {
+  constructor(private readonly smtp: Smtp, opts: { tls?: PinnedTls; allowlist?: AllowlistCheck } = {}) {
     this.name = `smtp ${smtp.host}:${smtp.port}`;
     this.allowlist = opts.allowlist ?? mailboxProblem;
-    const tls = opts.tls ?? smtpTls(smtp);
-    openClientCertificate(tls);
+    this.tls = opts.tls ?? smtpTls(smtp);
+    openClientCertificate(this.tls);
     // Loaded on first use: commands that never send start faster.
     const { createTransport } = createRequire(import.meta.url)('nodemailer') as typeof nodemailer;
-    this.mailer = createTransport(smtpOptions(smtp, tls));
+    this.mailer = createTransport(smtpOptions(smtp, this.tls));
     // A pooled connection that dies between messages emits 'error'; the next send reports it.
     this.mailer.on('error', () => {});
   }
@@ -75,7 +77,11 @@ export class SmtpTransport implements Transport {
       const response = String(info.response ?? '').trim();
       return { ok: true, response, queueId: queueIdOf(response) };
     } catch (err) {
-      return classifySmtpError(err as SmtpErrorLike, message.to);
+      const outcome = classifySmtpError(err as SmtpErrorLike, rcpt.address);
+      if (outcome.certificate || !['ECONNECTION', 'ESOCKET'].includes((err as SmtpErrorLike).code ?? '')) return outcome;
+      // "Connection closed": a network failure, or a refused client certificate (TLS 1.3). One probe tells.
+      const refusal = await clientCertificateRefusal(this.smtp, this.tls);
+      return refusal ? { ok: false, permanent: false, certificate: true, response: refusal } : outcome;
     }
   }
 
