@@ -69,6 +69,9 @@ export interface LabmssConfig {
      * Charset of HPRIM files that declare none (ISO-8859-1 by the standard).
      */
     hprimCharset?: string;
+    /**
+     * Larger export files are quarantined without being read or parsed.
+     */
     maxFileMegabytes?: number;
   };
   /**
@@ -289,6 +292,9 @@ export interface ResolvedConfig {
      * Charset of HPRIM files that declare none (ISO-8859-1 by the standard).
      */
     hprimCharset: string;
+    /**
+     * Larger export files are quarantined without being read or parsed.
+     */
     maxFileMegabytes: number;
   };
   /**
