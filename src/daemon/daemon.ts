@@ -167,16 +167,19 @@ export class Daemon {
 
   private async processFile(path: string): Promise<void> {
     const summary = emptySummary();
+    // A file's name is often the patient's: it is logged at debug level only (`labmss log` has it).
     const file = basename(path);
     try {
       if (!(await this.ctx.dispatcher.claimAndProcess(path, summary))) return;
     } catch (err) {
-      this.log.error({ file, err: message(err) }, 'file not processed; a claimed file is resumed at the next start');
+      this.log.debug({ file }, 'file not processed');
+      this.log.error({ err: message(err) }, 'file not processed; a claimed file is resumed at the next start');
       return;
     }
     this.count(summary);
     const outcome = summary.quarantined.length ? 'quarantined' : summary.duplicates ? 'duplicate' : 'parsed';
-    this.log.info({ file, outcome, reports: summary.reports, held: ids(summary.held) }, 'file processed');
+    this.log.debug({ file, outcome }, 'file processed');
+    this.log.info({ outcome, reports: summary.reports, held: ids(summary.held) }, 'file processed');
     this.delivery.kick();
   }
 

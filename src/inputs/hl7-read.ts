@@ -146,7 +146,7 @@ export class Hl7Reader {
   timeOf(t: string, seg: Segment, field: string): DateTime | undefined {
     if (t === '') return undefined;
     const iso = this.timestamps.get(t);
-    if (iso === undefined) this.warn(seg, field, `not an HL7 date/time: "${t}" (ignored)`);
+    if (iso === undefined) this.warn(seg, field, 'not an HL7 date/time (ignored)');
     return iso;
   }
 }
