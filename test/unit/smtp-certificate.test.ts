@@ -5,10 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { readdirSync } from 'node:fs';
 import type { Smtp } from '../../src/config/config.types.js';
 import { ConfigError } from '../../src/config/load.js';
-import { Dispatcher, emptySummary } from '../../src/dispatcher.js';
 import { SmtpTransport } from '../../src/mail/smtp/transport.js';
 import { createTransport } from '../../src/mail/transports.js';
-import { addPendingDeliveries, rawMessage, tempState } from '../helpers/deliveries.js';
+import { rawMessage, tempState } from '../helpers/deliveries.js';
 import { sampleReport, tempLab } from '../helpers/lab.js';
 import { ensureDist, runCli } from '../helpers/spawn-cli.js';
 import { startSmtpServer } from '../helpers/smtp-server.js';
@@ -38,20 +37,6 @@ describe('issue 11: a client certificate refused in the TLS handshake is a certi
       assert.equal(server.received.length, 0);
     });
   }
-
-  test('it stops the pass: the other due deliveries are not tried', async () => {
-    const server = await startSmtpServer(pki, { rejectInHandshake: true });
-    const { config, journal } = tempState({ transport: { type: 'smtp', smtp: smtpConfig(server.port, { cert: pki.rogueCert, key: pki.rogueKey }) } });
-    const ids = addPendingDeliveries(journal, config.paths.state, ['dr.martin@mss.test', 'dr.durand@mss.test', 'dr.x@mss.test']);
-    const t = new SmtpTransport(config.transport.smtp!);
-    const s = emptySummary();
-    await new Dispatcher(config, journal, t).deliverDue(s);
-    await t.close();
-    await server.close();
-    assert.deepEqual(ids.map((id) => journal.delivery(id)!.state), ['deferred', 'pending', 'pending']);
-    assert.match(journal.delivery(ids[0]!)!.reason!, /client certificate/);
-    journal.close();
-  });
 
   test('a server that closes before its greeting is a network failure, not a certificate problem', async () => {
     const rude = createServer((socket) => socket.destroy());
