@@ -59,10 +59,10 @@ describe('issue 11: the certificate and its passphrase are opened at start', () 
     assert.throws(() => createTransport(config), ConfigError);
   });
 
-  test('run with a wrong passphrase exits 2 with the reason, and claims, defers and sends nothing', async () => {
+  test('run, watch and resend with a wrong passphrase exit 2 with the reason, and claim, defer and send nothing', async () => {
     const lab = tempLab({ transport: { type: 'smtp', smtp: smtpConfig(1, { cert: undefined, key: undefined, pfx: pki.clientP12, passphrase: { env: 'LABMSS_TEST_WRONG' } }) } });
     writeFileSync(join(lab.exportDir, 'r1.json'), JSON.stringify(sampleReport(1)));
-    for (const command of [['run'], ['resend', 'R1']]) {
+    for (const command of [['run'], ['watch'], ['resend', 'R1']]) {
       const r = await runCli([...command, '--config', lab.configFile], { LABMSS_TEST_WRONG: 'not-the-passphrase' });
       assert.equal(r.code, 2, `${command[0]}: ${r.stderr}`);
       assert.match(r.stderr, /client certificate cannot be opened.*passphrase/);
