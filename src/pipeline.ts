@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ResolvedConfig } from './config/load.js';
 import type { DeliveryRow, Journal } from './queue/journal.js';
-import { ensureSpool, freeName, moveTo, sha256, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
+import { ensureSpool, freeName, moveTo, sha256, sha256File, spoolLayout, writeAtomic, type SpoolLayout } from './queue/spool.js';
+import { fileTooLarge, maxFileBytes } from './gate/limits.js';
 import { originalName } from './intake/claim.js';
 import { claimExportFile, finishedFiles, resumeExportClaims } from './intake/pass.js';
 import { breathe, SerialJob } from './queue/serial.js';
@@ -153,6 +154,13 @@ export class Pipeline {
   private async processSpooled(path: string, name: string, summary: PassSummary, opts: ProcessOptions, companionDir = this.config.paths.export): Promise<void> {
     let id: number | undefined;
     try {
+      // Measured before reading: a file of hundreds of megabytes is refused without ever being in memory.
+      const tooLarge = fileTooLarge(statSync(path).size, maxFileBytes(this.config));
+      if (tooLarge) {
+        id = this.journal.fileBySpoolPath(path)?.id ?? this.journal.addFile({ name, sha256: sha256File(path), size: statSync(path).size, spoolPath: path });
+        await applyPlan({ verdict: 'quarantine', sha256: '', reason: `${name}: ${tooLarge}` }, { id, path, name }, this, summary);
+        return;
+      }
       const bytes = readFileSync(path);
       id = this.journal.fileBySpoolPath(path)?.id ?? this.journal.addFile({ name, sha256: sha256(bytes), size: bytes.length, spoolPath: path });
       const plan = await prepare(bytes, this.gate.forFile(this.journal, { name, companionDir, fileId: id, ...opts }));

@@ -10,12 +10,12 @@ import { moveDelivery } from '../queue/delivery-state.js';
 import { LockBusy } from '../queue/lock.js';
 import { routeReport } from '../routing/resolve.js';
 import type { LabReport } from '../model/labreport.types.js';
+import { parseMailbox } from '../routing/mailbox.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { withProgress } from '../ui/progress.js';
 import { CliError, config, globals, openState, openUnlocked, out, parseRef } from './context.js';
 import { summaryLines } from './summary.js';
 
-const ADDRESS = /^[^@\s()<>,;]+@[^@\s()<>,;]+\.[^@\s()<>,;]+$/;
 
 export interface Target { address: string; role: string; label?: string; supersedes?: number }
 
@@ -78,7 +78,11 @@ export function register(program: Command): void {
     .action(async (ref: string, opts: { to?: string[] }, cmd: Command) => {
       const { kind, id } = parseRef(ref, 'RD');
       const cfg = config(cmd);
-      for (const a of opts.to ?? []) if (!ADDRESS.test(a)) throw new CliError(`--to ${a}: not one email address`);
+      const to = opts.to?.map((a) => {
+        const m = parseMailbox(a);
+        if (!m.ok) throw new CliError(`--to: not one email address (${m.reason})`);
+        return m.address;
+      });
       const state = openForResend(cfg);
       const transportInfo = transportKind(cfg);
       const transport = transportInfo.create();
@@ -91,8 +95,8 @@ export function register(program: Command): void {
         const { report, delivery } = findReport(journal, kind, id);
         const labReport = JSON.parse(report.json) as LabReport;
         const routing = pipeline.gate.routingFor(journal);
-        const routedNow = kind === 'R' && !opts.to?.length ? routeReport(labReport, routing).recipients : [];
-        const plan = resendTargets(kind, delivery ? [delivery] : journal.deliveriesOfReport(report.id), opts.to, routedNow);
+        const routedNow = kind === 'R' && !to?.length ? routeReport(labReport, routing).recipients : [];
+        const plan = resendTargets(kind, delivery ? [delivery] : journal.deliveriesOfReport(report.id), to, routedNow);
         missing = plan.missing;
         if (!plan.targets.length) {
           const what = kind === 'D' ? `D${id}` : `R${report.id}`;

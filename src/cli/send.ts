@@ -4,6 +4,7 @@ import { emptySummary, exitCodeOf } from '../summary.js';
 import { transportKind } from '../mail/transports.js';
 import { CliError, config, EXIT, globals, openState, out } from './context.js';
 import { summaryLines } from './summary.js';
+import { parseMailbox } from '../routing/mailbox.js';
 import { planFiles, verdictLines, verdictOf, verdictProblem } from './plan-files.js';
 
 export function register(program: Command): void {
@@ -15,9 +16,13 @@ export function register(program: Command): void {
     .option('--force', 'send even if the same bytes were sent before')
     .action(async (files: string[], opts: { to?: string[]; dryRun?: boolean; force?: boolean }, cmd: Command) => {
       const cfg = config(cmd);
-      for (const a of opts.to ?? []) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a)) throw new CliError(`--to ${a}: not an email address`);
+      const to = opts.to?.map((a) => {
+        const m = parseMailbox(a);
+        if (!m.ok) throw new CliError(`--to: not one email address (${m.reason})`);
+        return m.address;
+      });
       if (opts.dryRun) {
-        const verdicts = (await planFiles(cmd, files, { to: opts.to, force: opts.force })).map(verdictOf);
+        const verdicts = (await planFiles(cmd, files, { to, force: opts.force })).map(verdictOf);
         out(cmd, verdicts, () => verdicts.flatMap((v) => verdictLines(v)));
         process.exitCode = verdicts.some(verdictProblem) ? EXIT.PROBLEMS : EXIT.OK;
         return;
@@ -28,7 +33,7 @@ export function register(program: Command): void {
       const summary = emptySummary();
       try {
         const pipeline = new Pipeline(cfg, state.journal, transport);
-        for (const file of files) await pipeline.submit(file, summary, { to: opts.to, force: opts.force });
+        for (const file of files) await pipeline.submit(file, summary, { to, force: opts.force });
         await pipeline.deliverDue(summary, kind.concurrency);
       } finally {
         await transport.close();

@@ -81,6 +81,9 @@ export interface LabmssConfig {
      * A file that would produce more messages than this is held for a person (a LIS export gone wrong).
      */
     maxMessagesPerFile?: number;
+    /**
+     * Larger export files are quarantined without being read or parsed.
+     */
     maxFileMegabytes?: number;
   };
   /**
@@ -365,6 +368,9 @@ export interface ResolvedConfig {
      * A file that would produce more messages than this is held for a person (a LIS export gone wrong).
      */
     maxMessagesPerFile: number;
+    /**
+     * Larger export files are quarantined without being read or parsed.
+     */
     maxFileMegabytes: number;
   };
   /**

@@ -241,6 +241,7 @@ export class Daemon {
 
   private async processFile(path: string): Promise<void> {
     const summary = emptySummary();
+    // A file's name is often the patient's: it is logged at debug level only (`labmss log` has it).
     const file = basename(path);
     try {
       const claimed = await this.ctx.pipeline.claimAndProcess(path, summary);
@@ -248,12 +249,15 @@ export class Daemon {
       if (!claimed) return;
     } catch (err) {
       if (err instanceof TransientFault) return this.waitOutFault(err);
-      this.log.error({ file, err: message(err) }, 'file not claimed; it stays in the export folder and is tried again at the next scan');
+      // File names are often patients' names: only at debug level.
+      this.log.debug({ file }, 'file not claimed');
+      this.log.error({ err: message(err) }, 'file not claimed; it stays in the export folder and is tried again at the next scan');
       return;
     }
     this.count(summary);
     const outcome = summary.quarantined.length ? 'quarantined' : summary.duplicates.length ? 'duplicate' : 'parsed';
-    this.log.info({ file, outcome, reports: summary.reports, held: ids(summary.held) }, 'file processed');
+    this.log.debug({ file, outcome }, 'file processed');
+    this.log.info({ outcome, reports: summary.reports, held: ids(summary.held) }, 'file processed');
     this.delivery.kick();
   }
 

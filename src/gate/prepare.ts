@@ -9,6 +9,7 @@ import type { LoincMapping } from '../loinc/mapping.js';
 import { routeReport, type Recipient, type RoutingContext, type Unrouted } from '../routing/resolve.js';
 import { sha256 } from '../queue/spool.js';
 import { hold, type Hold } from './hold.js';
+import { maxFileBytes } from './limits.js';
 import type { AcceptPlan, FilePlan, PlannedDelivery, ReportPlan } from './plan.js';
 
 /**
@@ -74,7 +75,7 @@ export async function prepare(bytes: Buffer, ctx: GateContext): Promise<FilePlan
 
 /** Parses and validates against the LabReport schema: any problem quarantines the whole file. */
 function parseChecked(bytes: Buffer, ctx: GateContext): ParseResult {
-  const parsed = parseInput(bytes, { file: ctx.file, hprimCharset: ctx.config.intake.hprimCharset, companion: ctx.companion });
+  const parsed = parseInput(bytes, { file: ctx.file, hprimCharset: ctx.config.intake.hprimCharset, companion: ctx.companion, maxFileBytes: maxFileBytes(ctx.config) });
   parsed.reports.forEach((r, i) => {
     const problems = labReportProblems(r);
     if (problems.length) throw new InputError({ file: ctx.file, field: `report ${i + 1} ${problems[0]!.pointer}` }, problems[0]!.message);

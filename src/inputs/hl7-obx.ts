@@ -172,7 +172,7 @@ function valueOf(obx: Segment, type: string, r: Hl7Reader): Value {
       const d = decimal(t);
       if (d !== undefined) return { kind: 'numeric', value: d };
       const v = parseValue(t);
-      r.warn(obx, 'OBX-5', v.kind === 'numeric' ? `NM value with a comparator "${t.trim()}"` : `NM value "${t.trim()}" is not a number: kept as text`);
+      r.warn(obx, 'OBX-5', v.kind === 'numeric' ? 'NM value with a comparator' : 'NM value is not a number: kept as text');
       return v;
     }
     case 'SN': return structuredNumeric(r.comps(raw, obx, 'OBX-5'), obx, r);
@@ -202,7 +202,7 @@ function structuredNumeric(c: string[], obx: Segment, r: Hl7Reader): Value {
     if (cmp === '<' || cmp === '>' || cmp === '<=' || cmp === '>=') return { kind: 'numeric', value: v1, comparator: cmp };
   }
   const text = `${cmp === '=' ? '' : cmp}${n1}${sep}${n2}`;
-  if (v1 === undefined || (n2 !== '' && decimal(n2) === undefined)) r.warn(obx, 'OBX-5', `SN value "${c.join(r.d.component)}" is not a structured number: kept as text`);
+  if (v1 === undefined || (n2 !== '' && decimal(n2) === undefined)) r.warn(obx, 'OBX-5', 'SN value is not a structured number: kept as text');
   return text === '' ? { kind: 'none' } : { kind: 'text', text };
 }
 
@@ -219,7 +219,7 @@ function attachmentOf(obx: Segment, r: Hl7Reader, type: string): Attachment | un
   const pdf = subtype === 'PDF' || subtype === 'APPLICATION/PDF' || subtype === 'OCTET-STREAM' && dataType === 'APPLICATION';
   if (!xml && !pdf) return undefined;
   if (encoding !== 'BASE64' && encoding !== 'A') {
-    throw new InputError({ file: r.file, line: obx.no, field: 'OBX-5.4' }, `embedded document encoding "${encoding}" is not Base64`);
+    throw new InputError({ file: r.file, line: obx.no, field: 'OBX-5.4' }, 'embedded document encoding is not Base64');
   }
   // Base64 has no HL7 delimiters; an escape here would mean the document was altered.
   const base64 = data.replace(/\s+/g, '');

@@ -155,7 +155,7 @@ export class Hl7Reader {
     if (t === '') return undefined;
     const iso = this.timestamps.get(t);
     if (iso === undefined && impossibleDate(t)) throw new InputError({ file: this.file, line: seg.no, field }, IMPOSSIBLE_DATE);
-    if (iso === undefined) this.warn(seg, field, `not an HL7 date/time: "${t}" (ignored)`);
+    if (iso === undefined) this.warn(seg, field, 'not an HL7 date/time (ignored)');
     return iso;
   }
 }

@@ -93,7 +93,7 @@ const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFD]/;
 function checkSegment(line: string, no: number, r: Hl7Reader, garbage: boolean): void {
   const id = line.slice(0, 3);
   if (!isSegmentId(id) || (line.length > 3 && line.charAt(3) !== r.d.field)) {
-    throw new InputError({ file: r.file, line: no }, `not an HL7 segment: "${line.slice(0, 20)}" (a line break inside a field, or a damaged file)`);
+    throw new InputError({ file: r.file, line: no }, 'not an HL7 segment (a line break inside a field, or a damaged file)');
   }
   const bad = garbage ? CONTROL.exec(line) : null;
   if (bad) {

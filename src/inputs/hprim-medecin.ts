@@ -117,7 +117,7 @@ class MedecinParser {
     const dobText = at(d).trim();
     const dob = this.date(dobText, where(d, 'date de naissance'));
     if (dob) patient.birthDate = dob;
-    else this.w.add(where(d, 'date de naissance'), dobText ? `not a date (JJ/MM/AAAA): ${preview(dobText)}; left out` : 'no date of birth');
+    else this.w.add(where(d, 'date de naissance'), dobText ? 'not a date (JJ/MM/AAAA); left out' : 'no date of birth');
     // The NIR goes where it cannot be mistaken for a qualified INS.
     const nir = at(d + 1).trim();
     if (nir) patient.ids.nir = nir;
@@ -191,7 +191,7 @@ class MedecinParser {
       }
       if (l.text.startsWith('RES')) { results.push(this.result(l)); continue; }
       if (l.text.trim() === '') continue;
-      this.w.add({ line: l.line, field: 'LAB block' }, `line in the ****LAB**** block is neither RES nor TEX: ${preview(l.text)}; ignored`);
+      this.w.add({ line: l.line, field: 'LAB block' }, 'line in the ****LAB**** block is neither RES nor TEX; ignored');
     }
     if (last && state === 'lab') {
       if (!last.terminated) throw new InputError({ file: this.opts.file, line: last.line, field: '****FIN****' }, 'file cut short inside the ****LAB**** block (no ****FIN****, last line has no line end)');
@@ -218,7 +218,7 @@ class MedecinParser {
     const f = l.text.split('|');
     const file = this.opts.file;
     if (f[0] !== 'RES' || f.length < 4) {
-      throw new InputError({ file, line: l.line, field: 'RES' }, `result line cannot be split into fields (RES|label|code|type|value|…): ${preview(l.text)}`);
+      throw new InputError({ file, line: l.line, field: 'RES' }, 'result line cannot be split into fields (RES|label|code|type|value|…)');
     }
     const get = (i: number) => f[i] ?? '';
     const label = get(1).trim();
@@ -254,7 +254,7 @@ class MedecinParser {
 
   private value(l: Line, type: string, text: string, field: number): Value {
     const v = parseValue(text);
-    if (type === 'N' && v.kind === 'text') this.w.add({ line: l.line, field: `RES field ${field}` }, `numeric (N) result is not a number: ${preview(v.text)}; kept as text`);
+    if (type === 'N' && v.kind === 'text') this.w.add({ line: l.line, field: `RES field ${field}` }, 'numeric (N) result is not a number; kept as text');
     return v;
   }
 }

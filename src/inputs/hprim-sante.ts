@@ -128,7 +128,7 @@ class SanteParser {
     if (text.trim() === '') return undefined;
     const t = this.timestamps.get(text);
     if (t === undefined && impossibleDate(text)) throw new InputError({ file: this.opts.file, ...this.where(rec, n) }, IMPOSSIBLE_DATE);
-    if (t === undefined) this.w.add(this.where(rec, n), `not a timestamp (YYYYMMDD[HHMM[SS]]): ${preview(text)}; left out`);
+    if (t === undefined) this.w.add(this.where(rec, n), 'not a timestamp (YYYYMMDD[HHMM[SS]]); left out');
     return t;
   }
 
@@ -380,7 +380,7 @@ class SanteParser {
 
   private plain(rec: HprimRecord, type: string, text: string): Value {
     const v = parseValue(text);
-    if (type === 'NM' && v.kind !== 'numeric') this.w.add(this.where(rec, 6), `NM result is not a number: ${preview(text)}; kept as text`);
+    if (type === 'NM' && v.kind !== 'numeric') this.w.add(this.where(rec, 6), 'NM result is not a number; kept as text');
     else if (!PLAIN_TYPES.has(type)) this.w.add(this.where(rec, 3), `unknown value type ${preview(type)}; value kept as written`);
     return v;
   }

@@ -31,7 +31,9 @@ export function parseJson(text: string, opts: ParseOptions): ParseResult {
     const msg = (err as Error).message;
     const pos = /position (\d+)/.exec(msg);
     const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
-    throw new InputError({ file: opts.file, line }, `not valid JSON: ${msg}`);
+    // V8's message quotes the text around the error: the reason says where, never what.
+    const column = /column (\d+)/.exec(msg)?.[1];
+    throw new InputError({ file: opts.file, line }, `not valid JSON: ${/end of (JSON|data) input/i.test(msg) ? 'the text ends too early' : 'syntax error'}${column ? ` at column ${column}` : ''}`);
   }
   const items = Array.isArray(value) ? value : [value];
   const reports: LabReport[] = [];

@@ -37,6 +37,8 @@ export interface ParseOptions {
   hprimCharset?: string;
   /** Reads a companion file next to the input (HPRIM FIC results); undefined when absent. Keeps parsers pure. */
   companion?: (name: string) => Buffer | undefined;
+  /** Larger files are refused unparsed (`intake.maxFileMegabytes`; default 20 MB, gate/limits.ts). */
+  maxFileBytes?: number;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { keepProof } from '../queue/spool.js';
+import { mailboxProblem, type AllowlistCheck } from '../routing/allowlist.js';
+import { envelopeRecipient } from './envelope.js';
 import type { OutgoingMessage, SendOutcome, Transport } from './transport.js';
 
 /**
@@ -8,9 +10,12 @@ import type { OutgoingMessage, SendOutcome, Transport } from './transport.js';
  */
 export class OutboxTransport implements Transport {
   readonly name = 'outbox';
-  constructor(private readonly dir: string) {}
+  /** `allowlist`: the last check of each recipient; without one, only the single-mailbox rule applies. */
+  constructor(private readonly dir: string, private readonly allowlist: AllowlistCheck = mailboxProblem) {}
 
   async send(message: OutgoingMessage): Promise<SendOutcome> {
+    const rcpt = envelopeRecipient(message.to, this.allowlist);
+    if ('refused' in rcpt) return { ok: false, permanent: true, response: rcpt.refused };
     let file = join(this.dir, `${message.deliveryId}.eml`);
     try {
       // Never over another message (an earlier journal's): the same message again after a crash is rewritten.

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Ajv2020 as Ajv2020Type, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import schema from './labreport.schema.json' with { type: 'json' };
 import type { LabReport } from './labreport.types.js';
+import { describeFieldLength, fieldLengthProblems } from '../gate/limits.js';
 
 export { schema as labReportSchema };
 
@@ -22,9 +23,12 @@ export interface SchemaProblem {
   params?: Record<string, unknown>;
 }
 
-/** Problems of a value against the LabReport schema; empty when it is valid. */
+/**
+ * Problems of a value against the LabReport schema, then of its field lengths (gate/limits.ts: a
+ * damaged or hostile file never reaches the renderers); empty when it is valid.
+ */
 export function labReportProblems(value: unknown): SchemaProblem[] {
-  if (check(value)) return [];
+  if (check(value)) return fieldLengthProblems(value).map((p) => ({ pointer: p.pointer, message: describeFieldLength(p) }));
   return describeErrors(compiled?.errors ?? []);
 }
 

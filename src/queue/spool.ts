@@ -1,4 +1,4 @@
-import { closeSync, readFileSync, fsyncSync, mkdirSync, openSync, renameSync, existsSync } from 'node:fs';
+import { closeSync, readFileSync, readSync, fsyncSync, mkdirSync, openSync, renameSync, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
@@ -170,6 +170,17 @@ export function companionReader(dir: string): (name: string) => Buffer | undefin
 
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** The SHA-256 of a file read in chunks (a file too large to hold in memory is still recorded by its hash). */
+export function sha256File(path: string): string {
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0;) hash.update(chunk.subarray(0, n));
+  } finally { closeSync(fd); }
+  return hash.digest('hex');
 }
 
 /** Simple file-name globs (`*`, `?`), enough for temp-name conventions like `*.tmp`, `~*`, `.*`. */

@@ -1,6 +1,7 @@
 import type { LabReport, Practitioner } from '../model/labreport.types.js';
 import type { AddressBook } from './address-book.js';
-import type { AllowlistCheck } from './allowlist.js';
+import { notOneMailbox, type AllowlistCheck } from './allowlist.js';
+import { parseMailbox } from './mailbox.js';
 import { chooseMailbox, nationalIdsOf, type DirectoryView, type MailboxPreference } from './directory.js';
 import { describePatient, PATIENT_DOMAIN, patientRouting } from './patient.js';
 import type { HoldCode } from '../gate/hold.js';
@@ -67,14 +68,26 @@ function practitionerAddress(p: Practitioner, ctx: RoutingContext): { address: s
   return { code: 'no-address', reason: `no MSSanté mailbox in ${ctx.directory.label} nor in the address book` };
 }
 
-/** Moves the recipients whose address the allow-list refuses to `unrouted`, with its reason. */
+/**
+ * Every address, whatever its source, as exactly one mailbox in its normal form (mailbox.ts), then the
+ * allow-list on that mailbox's domain; refused ones move to `unrouted` with the reason. Without a check
+ * (callers that screen themselves) the mailbox is still parsed. One entry per normalised address.
+ */
 export function screenRecipients(recipients: Recipient[], check: AllowlistCheck | undefined): { recipients: Recipient[]; unrouted: Unrouted[] } {
   const kept: Recipient[] = [];
   const unrouted: Unrouted[] = [];
+  const seen = new Set<string>();
   for (const r of recipients) {
-    const refused = check?.(r.address);
-    if (refused) unrouted.push({ who: r.name ?? r.address, address: r.address, role: r.role, reason: refused, code: 'not-allowed' });
-    else kept.push(r);
+    const m = parseMailbox(r.address);
+    const refused = m.ok ? check?.(m.address) : notOneMailbox(m.reason);
+    // `who` is kept short: it lands in the journal and in `status`; a text that is not one mailbox is never kept as an address.
+    if (!m.ok || refused) {
+      unrouted.push({ who: (r.name ?? r.address).slice(0, 200), ...(m.ok ? { address: m.address } : {}), role: r.role, reason: refused ?? '', code: 'not-allowed' });
+      continue;
+    }
+    if (seen.has(m.address.toLowerCase())) continue;
+    seen.add(m.address.toLowerCase());
+    kept.push({ ...r, address: m.address });
   }
   return { recipients: kept, unrouted };
 }

@@ -2,11 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Journal } from '../../src/queue/journal.js';
 import { moveDelivery } from '../../src/queue/delivery-state.js';
-import { acquireLock, LockBusy, lockPath } from '../../src/queue/lock.js';
 import { retryDelaySeconds, expired } from '../../src/queue/backoff.js';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { tmpDir } from '../helpers/tmp.js';
 
 function journalWithDelivery() {
@@ -70,17 +66,6 @@ test('the journal survives reopening, with the same instance id', () => {
   assert.throws(() => ro.db.prepare('DELETE FROM deliveries').run());
 });
 
-test('the lock: one owner at a time; a lock left by a dead process is taken over', () => {
-  const dir = tmpDir();
-  const lock = acquireLock(dir, 'labmss run');
-  lock.release();
-  writeFileSync(lockPath(dir), `${process.ppid} labmss watch\n`);
-  assert.throws(() => acquireLock(dir, 'labmss run'), (err: unknown) => err instanceof LockBusy && /labmss watch \(pid \d+\)/.test((err as Error).message));
-  writeFileSync(lockPath(dir), '999999999 labmss watch\n');
-  const taken = acquireLock(dir, 'labmss run');
-  taken.release();
-});
-
 test('back-off doubles from the first delay up to the cap; give up after the maximum age', () => {
   const p = { firstDelaySeconds: 60, maxDelaySeconds: 600, maxAgeHours: 120 };
   assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => retryDelaySeconds(n, p)), [60, 120, 240, 480, 600, 600]);
@@ -99,14 +84,3 @@ test('relaxed commits are committed, and every other commit stays fully synced, 
   assert.equal(j.delivery(id)!.state, 'sending');
 });
 
-test('a lock held by a process killed but not yet reaped (a zombie) is taken over', async (t) => {
-  if (process.platform !== 'linux') return t.skip('zombies are read from /proc');
-  // `sleep 0` exits at once; its parent, exec'd into `sleep 5`, never reaps it.
-  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  t.after(() => parent.kill());
-  const pid = Number((await once(parent.stdout!, 'data'))[0].toString().trim());
-  for (let i = 0; i < 50 && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z'); i++) await new Promise((r) => setTimeout(r, 20));
-  const dir = tmpDir();
-  writeFileSync(lockPath(dir), `${pid} labmss watch\n`);
-  acquireLock(dir, 'labmss watch').release();
-});

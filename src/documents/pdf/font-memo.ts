@@ -95,13 +95,24 @@ function shaped(font: FontkitFont, text: string): Packed | undefined {
   return packed;
 }
 
+/** Entries of each document font's own word cache, which pdfkit never bounds. */
+const ownCacheSize = new WeakMap<object, number>();
+const MAX_OWN_WORDS = 20_000;
+
 function layoutCached(this: EmbeddedFont, text: string): Run {
   const own = this.layoutCache?.[text];
   if (own) return own;
   const packed = shaped(this.font, text);
   // Not kept (digits, or a font with fractional positions): shaped as pdfkit does.
   const run = packed ? unpack(this.font, this.scale, packed) : this.layoutRun(text);
-  if (this.layoutCache) this.layoutCache[text] = run;
+  if (this.layoutCache) {
+    // A document with a huge number of distinct words starts its cache over rather than hold them all
+    // (the glyphs stay the document's own: the bytes are the same).
+    const n = ownCacheSize.get(this.layoutCache) ?? 0;
+    if (n >= MAX_OWN_WORDS) this.layoutCache = Object.create(null) as Record<string, Run>;
+    ownCacheSize.set(this.layoutCache, n >= MAX_OWN_WORDS ? 1 : n + 1);
+    this.layoutCache[text] = run;
+  }
   return run;
 }
 

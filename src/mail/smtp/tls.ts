@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
+import { createSecureContext, type ConnectionOptions } from 'node:tls';
 import { ConfigError, readSecret, unreadable } from '../../config/load.js';
 import { t } from '../../i18n/index.js';
 import type { Imap, Smtp } from '../../config/config.types.js';
@@ -37,6 +37,21 @@ export function smtpTls(smtp: Smtp): PinnedTls {
   }
   if (passphrase !== undefined) tls.passphrase = passphrase;
   return tls;
+}
+
+/**
+ * Opens the client certificate and its key with the passphrase now: a wrong passphrase, a damaged
+ * PKCS#12 or a key that is not the certificate's is a configuration error at start (exit 2), not a
+ * handshake that fails later and defers every message.
+ */
+export function openClientCertificate(tls: PinnedTls): void {
+  try {
+    createSecureContext(tls);
+  } catch (err) {
+    const why = (err as Error).message;
+    const hint = /mac verify|bad decrypt|passphrase|decrypt/i.test(why) ? 'wrong passphrase (transport.smtp.passphrase)?' : 'check transport.smtp.pfx, or cert and key';
+    throw new ConfigError(`transport.smtp: the client certificate cannot be opened: ${why} — ${hint}`);
+  }
 }
 
 /** The IMAP connection's TLS options (the lab logs in with its password; no client certificate on IMAP). */
