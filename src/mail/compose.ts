@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type MailComposerType from 'nodemailer/lib/mail-composer';
 import type { LabReport } from '../model/labreport.types.js';
+import { actionKind, type ActionKind } from '../documents/action.js';
 import { displayDate, fileDate, patientDisplayName } from '../documents/names.js';
 
 /** What a message to one recipient about one report needs; compose is pure apart from the MIME boundaries. */
@@ -18,6 +19,8 @@ export interface ComposeInput {
   readReceipt: boolean;
   /** Patient mailbox (Mon espace santé): end the exchange with X-MSS-MES: FIN. */
   endExchange?: boolean;
+  /** What the message asks (RenderedDocuments.action); default: actionKind(report). */
+  action?: ActionKind;
 }
 
 /** The INS traits R2 requires for X-MSS-INS: O: matricule + OID + birth name, first given name, birth date, sex. */
@@ -26,16 +29,23 @@ export function insQualified(report: LabReport): boolean {
   return Boolean(p.ids.ins?.qualified && (p.birthFamilyName ?? p.familyName) && p.givenNames?.[0] && p.birthDate && p.sex && p.sex !== 'U');
 }
 
-/** Subject: R2's `XDM/1.0/DDM+<libellé> <NOM> <prénom> <date de naissance>` with a CDA, a plain French one without. */
-export function subjectFor(report: LabReport, stage2: boolean): string {
+/** First word of the subject's label for a replacement or a deletion (the libellé is free text in R2). */
+const ACTION_WORD: Record<ActionKind, string> = { original: '', replace: 'REMPLACEMENT ', delete: 'ANNULATION ' };
+
+/**
+ * Subject: R2's `XDM/1.0/DDM+<libellé> <NOM> <prénom> <date de naissance>` with a CDA, a plain French one
+ * without. A replacement or cancellation starts its label with REMPLACEMENT / ANNULATION: the prefix
+ * that routes the mail to an applicative mailbox stays, and the person reading the list sees it first.
+ */
+export function subjectFor(report: LabReport, stage2: boolean, action: ActionKind = actionKind(report)): string {
   const p = report.patient;
   const given = p.givenNames?.[0] ?? p.usedGivenName ?? '';
   const birth = p.birthDate ? ` ${displayDate(p.birthDate)}` : '';
   if (stage2) {
-    return `XDM/1.0/DDM+CR d'examens biologiques ${(p.birthFamilyName ?? p.familyName).toUpperCase()} ${given}${birth}`.replace(/\s+/g, ' ').trim();
+    return `XDM/1.0/DDM+${ACTION_WORD[action]}CR d'examens biologiques ${(p.birthFamilyName ?? p.familyName).toUpperCase()} ${given}${birth}`.replace(/\s+/g, ' ').trim();
   }
   const when = reportDate(report);
-  return `Compte rendu d'examens biologiques - ${patientDisplayName(report)}${when ? ` - ${displayDate(when.slice(0, 10))}` : ''}`;
+  return `${ACTION_WORD[action]}Compte rendu d'examens biologiques - ${patientDisplayName(report)}${when ? ` - ${displayDate(when.slice(0, 10))}` : ''}`.trim();
 }
 
 function reportDate(report: LabReport): string | undefined {
@@ -49,13 +59,21 @@ const STATUS_LINE: Record<LabReport['status'], string> = {
   cancelled: 'ANNULATION : le compte rendu précédemment transmis pour ce dossier est annulé et ne doit plus être utilisé.',
 };
 
+/** What the receiver's software must do, said to the person (the CI-SIS puts it in the body). */
+const ACTION_LINE: Record<ActionKind, string | undefined> = {
+  original: undefined,
+  replace: 'Ce document remplace la version précédemment transmise, qui ne doit plus être utilisée.',
+  delete: 'ANNULATION : le document contenu dans IHE_XDM.ZIP est annulé et doit être supprimé de votre logiciel ; il ne doit plus être utilisé. Aucun document ne le remplace.',
+};
+
 export function bodyFor(input: ComposeInput): string {
   const r = input.report;
   const p = r.patient;
+  const action = input.action ?? actionKind(r);
   const lines = [
     'Bonjour,',
     '',
-    r.status === 'cancelled'
+    action === 'delete'
       ? `Le laboratoire ${input.from.name} vous informe de l'annulation d'un compte rendu d'examens biologiques concernant :`
       : `Veuillez trouver ci-joint le compte rendu d'examens biologiques concernant :`,
     `  Patient : ${patientDisplayName(r)}${p.birthDate ? `, né(e) le ${displayDate(p.birthDate)}` : ''}`,
@@ -63,10 +81,17 @@ export function bodyFor(input: ComposeInput): string {
   const when = reportDate(r);
   if (when) lines.push(`  Prélèvement du : ${displayDate(when)}`);
   if (r.request.fillerId) lines.push(`  N° de dossier : ${r.request.fillerId}`);
-  lines.push('', STATUS_LINE[r.status], '');
-  lines.push(input.xdm
-    ? 'Pièces jointes : le compte rendu au format PDF et le document structuré CDA R2 (IHE_XDM.ZIP) intégrable dans votre logiciel.'
-    : 'Pièce jointe : le compte rendu au format PDF.');
+  lines.push('', action === 'delete' && input.xdm ? ACTION_LINE.delete! : STATUS_LINE[r.status], '');
+  if (action === 'replace' && r.status !== 'corrected') lines.push(ACTION_LINE.replace!, '');
+  if (action === 'delete') {
+    lines.push(input.xdm
+      ? 'Pièces jointes : le compte rendu annulé au format PDF (marqué ANNULÉ) et le document annulé (IHE_XDM.ZIP), marqué à supprimer pour votre logiciel.'
+      : 'Pièce jointe : le compte rendu annulé au format PDF (marqué ANNULÉ).');
+  } else {
+    lines.push(input.xdm
+      ? 'Pièces jointes : le compte rendu au format PDF et le document structuré CDA R2 (IHE_XDM.ZIP) intégrable dans votre logiciel.'
+      : 'Pièce jointe : le compte rendu au format PDF.');
+  }
   lines.push('', 'Ce message a été envoyé automatiquement par la messagerie sécurisée de santé du laboratoire.',
     'Merci de ne pas y répondre pour une demande médicale urgente : contactez directement le laboratoire.', '', input.from.name);
   return `${lines.join('\r\n')}\r\n`;
@@ -89,7 +114,7 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
   const composer = new MailComposer({
     from: { name: input.from.name, address: input.from.address },
     to: input.to.name ? { name: input.to.name, address: input.to.address } : input.to.address,
-    subject: subjectFor(input.report, Boolean(input.xdm)),
+    subject: subjectFor(input.report, Boolean(input.xdm), input.action ?? actionKind(input.report)),
     text: bodyFor(input),
     messageId: input.messageId,
     date: input.date,
