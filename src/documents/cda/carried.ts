@@ -59,14 +59,16 @@ const list = (v: unknown): XNode[] => (Array.isArray(v) ? v : v === undefined ? 
   .map((x) => (typeof x === 'string' ? { '#text': x } : x))
   .filter((x): x is XNode => typeof x === 'object' && x !== null);
 const first = (v: unknown): XNode | undefined => list(v)[0];
-const attr = (n: XNode | undefined, name: string): string | undefined => {
-  const v = n?.[`@_${name}`];
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-};
-const text = (n: XNode | undefined): string | undefined => {
-  const v = n?.['#text'];
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-};
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/**
+ * The parser leaves entities alone (no DOCTYPE expansion in a document from outside): the predefined
+ * ones and character references are decoded here, on the few values read.
+ */
+const decoded = (s: string) => s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (_, e: string) =>
+  e.startsWith('#x') ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : ENTITIES[e]!);
+const value = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? decoded(v.trim()) : undefined);
+const attr = (n: XNode | undefined, name: string): string | undefined => value(n?.[`@_${name}`]);
+const text = (n: XNode | undefined): string | undefined => value(n?.['#text']);
 /** An II as an XDS uniqueId: `root^extension`, or `root` alone. */
 const uniqueIdOf = (id: XNode | undefined): string | undefined => {
   const root = attr(id, 'root');
@@ -77,7 +79,7 @@ const uniqueIdOf = (id: XNode | undefined): string | undefined => {
 /** Every descendant object (depth first), the node itself included. */
 function* descendants(node: XNode): Generator<XNode> {
   yield node;
-  for (const [k, v] of Object.entries(node)) if (!k.startsWith('@_')) for (const c of list(v)) yield* descendants(c);
+  for (const [k, v] of Object.entries(node)) if (!k.startsWith('@_') && k !== '#text') for (const c of list(v)) yield* descendants(c);
 }
 
 function embeddedPdf(doc: XNode): Buffer | undefined {
