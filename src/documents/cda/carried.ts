@@ -4,7 +4,8 @@
  * express around it — its ids and version (XDM metadata, replacement), its date, the patient and
  * prescriber its header names (identity checks) and the PDF copy it embeds (FR-Document-PDF-copie).
  */
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser as XMLParserType } from 'fast-xml-parser';
 import type { Attachment, DateTime, LabReport } from '../../model/labreport.types.js';
 import { parseTimestamp } from '../../inputs/values.js';
 import { RPPS_ROOT } from './codes.js';
@@ -137,6 +138,8 @@ export function readCarriedCda(att: Attachment): CarriedCda {
 
 /** Reads a CDA document's header (and its PDF copy); throws when it is not a ClinicalDocument. */
 export function readCdaXml(xml: string, filename: string): CarriedCda {
+  // Loaded on first use (synchronously: parsing is): every parse imports this module, few files carry a CDA.
+  const { XMLParser } = createRequire(import.meta.url)('fast-xml-parser') as { XMLParser: typeof XMLParserType };
   const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, parseTagValue: false, trimValues: true, processEntities: false });
   const doc = first((parser.parse(xml) as XNode).ClinicalDocument);
   if (!doc) throw new Error(`the CDA ${filename} has no ClinicalDocument root`);
