@@ -15,6 +15,7 @@ import { parseInput } from '../../src/inputs/index.js';
 import type { LabReport, Patient } from '../../src/model/labreport.types.js';
 import { CDA_CASES, cdaContext, loadReport, PDF } from '../helpers/cda-fixtures.js';
 import { writeCarriedOru, type CarriedOru } from '../helpers/hl7-writer.js';
+import { writeHprimSante } from '../helpers/hprim-writer.js';
 import { needsShared } from '../helpers/paths.js';
 
 const ctx = cdaContext(CDA_CASES[0]!);
@@ -191,4 +192,22 @@ test('property: no report passes the check whose CDA, PDF copy or patient mailbo
     const report = parseInput(writeCarriedOru({ patient: asPatient(p), cda, patientMailbox: `${p.ins}@patient.mssante.fr`, reportDate: '20240104160527' }), { file: 'p.hl7' }).reports[0]!;
     assert.deepEqual(identityHolds(report, 0, [pdfTextOf(asPatient(p))]), []);
   }), { numRuns: 60 });
+});
+
+test('HPRIM Santé: two OBR records of one request naming different prescribers hold the report', () => {
+  const one = writeHprimSante([{ patient: { familyName: 'PETIT', givenName: 'Anne', ipp: 'P1', birthDate: '19800101' }, fillerId: 'DOS1', results: [{ code: 'GLU', label: 'Glucose', value: '5.1', unit: 'mmol/L', range: '', flag: '' }] }]);
+  const lines = one.split('\r').filter(Boolean);
+  const obr = lines.findIndex((l) => l.startsWith('OBR|'));
+  const second = lines[obr]!.replace('BAT~Bilan~L', 'BAT2~Bilan 2~L');
+  const build = (prescriber: string) => {
+    const body = [...lines.slice(0, obr + 2), second.replace('MED~DR TEST', prescriber), 'OBX|1|ST|K~Potassium~L||4.1|mmol/L|||||F'];
+    return Buffer.from([...body, `L|1||1|${body.length + 1}`].join('\r') + '\r', 'latin1');
+  };
+  const res = parseInput(build('MED2~DR AUTRE'), { file: 'twice.hpr' });
+  assert.equal(res.reports.length, 1);
+  assert.equal(res.holds.length, 1);
+  assert.equal(res.holds[0]!.code, 'identity-mismatch');
+  assert.equal(res.holds[0]!.report, 0);
+  assert.match(res.holds[0]!.reason, /prescriber is named twice with different identifiers: line 3 and line 5 \(OBR field 17\)/);
+  assert.deepEqual(parseInput(build('MED~DR TEST'), { file: 'same.hpr' }).holds, []);
 });
