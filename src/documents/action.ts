@@ -50,7 +50,7 @@ export function planAction(report: LabReport, carried: CarriedCda | undefined, b
     if (report.status === 'cancelled') return { action: { kind: 'delete', cda: carried.xml } };
     if (carried.replaces) return { action: { kind: 'replace', replaces: carried.replaces } };
     if (report.status === 'corrected') {
-      return { problem: `the input says this report replaces an earlier one (ORC-1/OBX-11), but the carried CDA ${carried.filename} names no document it replaces (relatedDocument typeCode RPLC): the receivers cannot tell which document to replace` };
+      return { problem: `the input says this report replaces an earlier one (ORC-1/OBX-11), but the carried CDA names no document it replaces (relatedDocument typeCode RPLC): the receivers cannot tell which document to replace` };
     }
     return { action: { kind: 'original' } };
   }

@@ -82,9 +82,9 @@ function patientMailboxes(report: LabReport): string[] {
 interface Disagreement { field: Field; a: string; b: string }
 
 /** The envelope's patient against one carried CDA header. */
-function headerDisagreements(report: LabReport, c: CarriedCda, h: CarriedPatient, env: Record<Field, string>): Disagreement[] {
+function headerDisagreements(report: LabReport, label: string, c: CarriedCda, h: CarriedPatient, env: Record<Field, string>): Disagreement[] {
   const p = report.patient;
-  const cda = (f: Field) => `the carried CDA ${c.filename} (${CDA_PATH[f]})`;
+  const cda = (f: Field) => `the carried CDA ${label} (${CDA_PATH[f]})`;
   const out: Disagreement[] = [];
   const differ = (f: Field, envField: Field = f) => out.push({ field: f, a: env[envField], b: cda(f) });
   const n = normalizeName;
@@ -117,20 +117,22 @@ export function identityHolds(report: LabReport, index: number, pdfCopies: reado
   if (p.ids.ins) insSources.push({ ins: p.ids.ins, source: env.ins });
 
   carriedCdas(report).forEach((c, k) => {
+    // An input's own file name may hold a patient name: only the generic names the parsers give are shown.
+    const label = /^CDA(-\d+)?\.XML$/i.test(c.filename) ? c.filename : `attachment ${k + 1}`;
     if (!('xml' in c)) {
-      problems.push(`the carried CDA ${c.filename} cannot be read (${c.error}): the patient it names cannot be checked`);
+      problems.push(`the carried CDA ${label} cannot be read (not a ClinicalDocument): the patient it names cannot be checked`);
       return;
     }
     const h = c.patient;
     if (!h) {
-      problems.push(`the carried CDA ${c.filename} names no patient (no recordTarget/patientRole/patient): it cannot be checked against ${env.familyName}`);
+      problems.push(`the carried CDA ${label} names no patient (no recordTarget/patientRole/patient): it cannot be checked against ${env.familyName}`);
       return;
     }
-    headerDisagreements(report, c, h, env).forEach(disagree);
-    if (h.ins) insSources.push({ ins: h.ins, source: `the carried CDA ${c.filename} (${CDA_PATH.ins})` });
+    headerDisagreements(report, label, c, h, env).forEach(disagree);
+    if (h.ins) insSources.push({ ins: h.ins, source: `the carried CDA ${label} (${CDA_PATH.ins})` });
     if (!c.pdf) return;
     const copy = pdfCopies[k];
-    const where = `the PDF copy embedded in ${c.filename}`;
+    const where = `the PDF copy embedded in ${label}`;
     if (copy === undefined) problems.push(`${where} was not read (readPdfCopies): whom it names is unknown`);
     else if (copy === null) problems.push(`${where} cannot be read as text: whom it names is unknown`);
     else {

@@ -21,11 +21,11 @@ export function withCarriedDefaults(result: ParseResult, file: string): ParseRes
     const line = report.source?.line;
     if (!req.reportedAt && cda.effectiveTime) {
       req.reportedAt = cda.effectiveTime;
-      result.warnings.push({ file, line, field: 'OBR-22', message: `no report date in the envelope: taken from the carried CDA ${cda.filename} (effectiveTime)` });
+      result.warnings.push({ file, line, field: 'OBR-22', message: `no report date in the envelope: taken from the carried CDA (effectiveTime)` });
     }
     if (!req.fillerId && !req.placerId && cda.orderId) {
       req.fillerId = cda.orderId;
-      result.warnings.push({ file, line, field: 'OBR-3', message: `no order number in the envelope: taken from the carried CDA ${cda.filename} (inFulfillmentOf/order/id)` });
+      result.warnings.push({ file, line, field: 'OBR-3', message: `no order number in the envelope: taken from the carried CDA (inFulfillmentOf/order/id)` });
     }
   }
   return result;

@@ -58,7 +58,7 @@ test('a carried CR-BIO without OBR-22 is dated by its CDA effectiveTime and goes
   const res = parseInput(writeCarriedOru({ patient: ours.patient, cda: v1 }), { file: 'no-date.hl7' });
   const report = res.reports[0]!;
   assert.equal(report.request.reportedAt, '2024-01-04T16:05:27+01:00');
-  assert.ok(res.warnings.some((w) => w.field === 'OBR-22' && /carried CDA CDA\.XML \(effectiveTime\)/.test(w.message)));
+  assert.ok(res.warnings.some((w) => w.field === 'OBR-22' && /carried CDA \(effectiveTime\)/.test(w.message)));
   const docs = await render(report);
   assert.equal(docs.stage2Problem, undefined);
   const m = metadataOf(docs);
@@ -121,7 +121,7 @@ test('an envelope replacement over a CDA that names no replaced document cannot 
   const docs = await render(carried({ cda: v1, orderControl: 'RO', documentStatus: 'C', reportDate: '20240104160527' }), { version: 2, replaces: 'D1' });
   assert.equal(docs.xdm, undefined);
   assert.equal(docs.cda, undefined);
-  assert.match(docs.cannotExpress ?? '', /carried CDA CDA\.XML names no document it replaces/);
+  assert.match(docs.cannotExpress ?? '', /carried CDA names no document it replaces/);
 });
 
 test('a built CR-BIO: version 2 replaces version 1 (RPLC to its entry); a cancellation deletes the version sent', async () => {

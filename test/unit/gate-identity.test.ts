@@ -211,3 +211,15 @@ test('HPRIM Santé: two OBR records of one request naming different prescribers 
   assert.match(res.holds[0]!.reason, /prescriber is named twice with different identifiers: line 3 and line 5 \(OBR field 17\)/);
   assert.deepEqual(parseInput(build('MED~DR TEST'), { file: 'same.hpr' }).holds, []);
 });
+
+test('a JSON report whose carried CDA file is named after the patient: the reason does not show that name', () => {
+  const report: LabReport = {
+    ...structuredClone(ours), source: { format: 'json', file: 'r.json' },
+    attachments: [{ filename: 'DURAND_Dominique.xml', contentType: 'text/xml', base64: Buffer.from(ourCda, 'utf8').toString('base64'), role: 'cda' }],
+  };
+  report.patient = OTHER;
+  const [h] = identityHolds(report, 0, [null]);
+  assert.match(h?.reason ?? '', /INS \(matricule and OID\) differs between \/patient\/ids\/ins and the carried CDA attachment 1/);
+  assert.match(h!.reason, /PDF copy embedded in attachment 1 cannot be read as text/);
+  assertNoPatientData(h!.reason);
+});
