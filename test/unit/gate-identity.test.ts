@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { buildCda } from '../../src/documents/cda/build.js';
 import { renderPdf } from '../../src/documents/pdf/render.js';
-import { identityHolds, pdfNamesPatient } from '../../src/gate/identity.js';
+import { identityHolds, normalizeName, pdfNamesPatient } from '../../src/gate/identity.js';
 import { readPdfCopies } from '../../src/gate/pdf-copies.js';
 import { parseInput } from '../../src/inputs/index.js';
 import type { LabReport, Patient } from '../../src/model/labreport.types.js';
@@ -174,7 +174,7 @@ test('property: no report passes the check whose CDA, PDF copy or patient mailbo
     const cda = buildCda({ ...ours, patient: asPatient(header) }, PDF, ctx);
     const report = parseInput(writeCarriedOru({ patient: envelope, cda, patientMailbox: `${box.ins}@patient.mssante.fr`, reportDate: '20240104160527' }), { file: 'p.hl7' }).reports[0]!;
     const holds = identityHolds(report, 0, [pdfTextOf(asPatient(copy))]);
-    const n = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/[^A-Z0-9]+/g, ' ').trim();
+    const n = normalizeName;
     const same = (a: typeof env, b: typeof env) => n(a.birthName) === n(b.birthName) && n(a.given) === n(b.given) && a.birthDate === b.birthDate && a.sex === b.sex && a.ins === b.ins;
     const copyNames = copy.ins === header.ins || (n(copy.birthName) === n(header.birthName) && copy.birthDate === header.birthDate);
     if (holds.length === 0) {
@@ -222,4 +222,19 @@ test('a JSON report whose carried CDA file is named after the patient: the reaso
   assert.match(h?.reason ?? '', /INS \(matricule and OID\) differs between \/patient\/ids\/ins and the carried CDA attachment 1/);
   assert.match(h!.reason, /PDF copy embedded in attachment 1 cannot be read as text/);
   assertNoPatientData(h!.reason);
+});
+
+test('property: documents labmss renders name the envelope patient, and pass the check when carried back (real PDF text)', async () => {
+  await fc.assert(fc.asyncProperty(patient, patient, async (env, other) => {
+    const envelope = asPatient(env);
+    const report: LabReport = { ...structuredClone(ours), patient: envelope };
+    const pdf = await pdfOf(report);
+    const cda = buildCda(report, pdf, ctx);
+    const back = parseInput(writeCarriedOru({ patient: envelope, cda, patientMailbox: `${env.ins}@patient.mssante.fr`, reportDate: '20240104160527' }), { file: 'p.hl7' }).reports[0]!;
+    assert.deepEqual(identityHolds(back, 0, await readPdfCopies(back)), [], 'its own documents name the envelope patient');
+    const sameTraits = normalizeName(env.birthName) === normalizeName(other.birthName) && normalizeName(env.given) === normalizeName(other.given) && env.birthDate === other.birthDate && env.sex === other.sex && env.ins === other.ins;
+    if (sameTraits) return;
+    const wrong = parseInput(writeCarriedOru({ patient: asPatient(other), cda, reportDate: '20240104160527' }), { file: 'q.hl7' }).reports[0]!;
+    assert.equal(identityHolds(wrong, 0, await readPdfCopies(wrong))[0]?.code, 'identity-mismatch', 'another envelope patient is held');
+  }), { numRuns: 12 });
 });
