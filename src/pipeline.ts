@@ -73,6 +73,20 @@ export class Pipeline {
     }
   }
 
+  /**
+   * What still waits for a person after this pass, beyond what the pass itself reported: deliveries held
+   * earlier, and deliveries deferred for longer than `retry.reportDeferredAfterHours`.
+   */
+  noteWaiting(summary: PassSummary): void {
+    // Held in this pass: already reported (and exit 1). Deferred in this pass: reported only once past the age.
+    const reported = new Set(summary.held.map((d) => d.delivery));
+    const cutoff = new Date(this.clock().getTime() - this.config.retry.reportDeferredAfterHours * 3_600_000).toISOString();
+    for (const d of this.journal.deliveriesInStates(['held', 'deferred'])) {
+      if (reported.has(d.id) || (d.state === 'deferred' && (d.first_attempt_at ?? d.created_at) > cutoff)) continue;
+      summary.waiting.push({ delivery: d.id, state: d.state, recipient: d.recipient || d.label || '?', reason: d.reason ?? '' });
+    }
+  }
+
   /** Held deliveries whose address was the problem, looked at again (the address book or config may have changed). */
   releaseHeld(summary: PassSummary): ReleaseResult {
     const result = releaseHeld(this.journal, this.gate.routingFor(this.journal));
@@ -97,6 +111,7 @@ export class Pipeline {
       await sender.close();
     }
     if (failure) throw failure;
+    this.noteWaiting(summary);
   }
 
   /** Claims one export file (on any mount, see src/intake/claim.ts) and processes it; false when another process took it first. */

@@ -14,13 +14,18 @@ export interface PassSummary {
   failed: Array<{ delivery: number; recipient: string; reason: string }>;
   /** Files that met a fault of the machine (disk full, I/O error): left claimed, processed again later. */
   faults: Array<{ file: string; fault: string }>;
+  /**
+   * Deliveries waiting for a person since earlier passes: still held, or deferred longer than
+   * `retry.reportDeferredAfterHours`. `run` exits 1 while there are any, so cron hears of them.
+   */
+  waiting: Array<{ delivery: number; state: string; recipient: string; reason: string }>;
 }
 
 export function emptySummary(): PassSummary {
-  return { claimed: 0, settling: 0, duplicates: [], quarantined: [], reports: 0, held: [], sent: 0, released: 0, deferred: [], failed: [], faults: [] };
+  return { claimed: 0, settling: 0, duplicates: [], quarantined: [], reports: 0, held: [], sent: 0, released: 0, deferred: [], failed: [], faults: [], waiting: [] };
 }
 
 /** 0 everything done; 1 some input quarantined, skipped as a duplicate or met a fault, or some delivery held or failed. */
 export function exitCodeOf(s: PassSummary): number {
-  return s.quarantined.length || s.duplicates.length || s.held.length || s.failed.length || s.faults.length ? 1 : 0;
+  return s.quarantined.length || s.duplicates.length || s.held.length || s.failed.length || s.faults.length || s.waiting.length ? 1 : 0;
 }

@@ -21,9 +21,10 @@ export function summaryLines(s: PassSummary, quiet: boolean, sends = true): stri
   for (const q of s.quarantined) lines.push(paintLine('quarantined', m.quarantined({ reason: q.reason })));
   for (const h of s.held) lines.push(paintLine('held', m.held({ id: h.delivery, to: h.recipient, reason: h.reason })));
   for (const f of s.failed) lines.push(paintLine('failed', m.failed({ id: f.delivery, to: f.recipient, reason: f.reason })));
+  for (const w of s.waiting) lines.push(paintLine(w.state === 'held' ? 'held' : 'deferred', m.waiting({ id: w.delivery, state: t().status.states[w.state] ?? w.state, to: w.recipient, reason: w.reason })));
   if (!quiet) for (const d of s.deferred) lines.push(paintLine('deferred', m.deferredLine({ id: d.delivery, to: d.recipient, reason: d.reason })));
   if (s.quarantined.length) lines.push(m.quarantineHint);
-  if (s.held.length || s.failed.length) lines.push(m.resendHint);
+  if (s.held.length || s.failed.length || s.waiting.length) lines.push(m.resendHint);
   if (s.duplicates.length) lines.push(m.duplicateHint);
   return lines;
 }

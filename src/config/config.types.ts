@@ -149,6 +149,10 @@ export interface LabmssConfig {
     firstDelaySeconds?: number;
     maxDelaySeconds?: number;
     maxAgeHours?: number;
+    /**
+     * `run` exits 1 and names a delivery still deferred this long after its first attempt (cron hears of it before it fails).
+     */
+    reportDeferredAfterHours?: number;
   };
   receipts?: {
     imap?: Imap;
@@ -436,6 +440,10 @@ export interface ResolvedConfig {
     firstDelaySeconds: number;
     maxDelaySeconds: number;
     maxAgeHours: number;
+    /**
+     * `run` exits 1 and names a delivery still deferred this long after its first attempt (cron hears of it before it fails).
+     */
+    reportDeferredAfterHours: number;
   };
   receipts: {
     imap?: Imap;

@@ -290,6 +290,7 @@ export const en = {
     held: (p: { id: number; to: string; reason: string }) => `held D${p.id} ${p.to}: ${p.reason}`,
     failed: (p: { id: number; to: string; reason: string }) => `failed D${p.id} ${p.to}: ${p.reason}`,
     deferredLine: (p: { id: number; to: string; reason: string }) => `deferred D${p.id} ${p.to}: ${p.reason}`,
+    waiting: (p: { id: number; state: string; to: string; reason: string }) => `still ${p.state} D${p.id} ${p.to}: ${p.reason}`,
     quarantineHint: 'see `labmss status` for the quarantine folder; fix the file and drop it in the export folder again',
     resendHint: 'to send a held or failed report elsewhere: `labmss resend R<id> --to ADDRESS`',
     duplicateHint: 'to send such a file again anyway: `labmss send FILE --force` (`labmss find` shows what was sent)',

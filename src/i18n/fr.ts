@@ -269,6 +269,7 @@ export const fr: Catalog = {
     held: (p) => `retenu D${p.id} ${p.to} : ${p.reason}`,
     failed: (p) => `échec D${p.id} ${p.to} : ${p.reason}`,
     deferredLine: (p) => `différé D${p.id} ${p.to} : ${p.reason}`,
+    waiting: (p) => `toujours ${p.state} D${p.id} ${p.to} : ${p.reason}`,
     quarantineHint: 'voir `labmss status` pour le dossier de quarantaine ; corrigez le fichier et déposez-le à nouveau dans le dossier d’export',
     resendHint: 'pour envoyer ailleurs un compte rendu retenu ou en échec : `labmss resend R<id> --to ADRESSE`',
     duplicateHint: 'pour renvoyer quand même un tel fichier : `labmss send FICHIER --force` (`labmss find` montre ce qui a été envoyé)',

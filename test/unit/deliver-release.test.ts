@@ -24,6 +24,10 @@ test('a delivery held for want of an address goes out by itself once the address
   assert.equal(held.length, 1);
   assert.match(held[0].reason, /no MSSanté address/);
   assert.deepEqual(emls(lab), ['D1.eml']);
+  // Nothing new, but cron keeps hearing of it while it waits for a person.
+  const still = await runCli(['--config', lab.configFile, '--json', 'run']);
+  assert.equal(still.code, 1);
+  assert.deepEqual(JSON.parse(still.stdout).waiting.map((w: { delivery: number; state: string }) => [w.delivery, w.state]), [[2, 'held']]);
 
   appendFileSync(join(lab.dir, 'address-book.csv'), 'PETI03,,,dr.petit@mss.test,Dr Anne PETIT\n');
   const second = await runCli(['--config', lab.configFile, '--json', 'run']);

@@ -241,3 +241,22 @@ test('X-MSS-CODECDA is the code of the CDA that is sent: a carried document keep
   }
   assert.equal(journal.report(sent[0]!.report_id)!.cda_code, '11488-4');
 });
+
+test('a delivery deferred longer than retry.reportDeferredAfterHours is reported by run (exit 1) until it goes', async () => {
+  const lab = tempLab({ retry: { reportDeferredAfterHours: 4 } });
+  const t0 = Date.now() + 1000;
+  let now = new Date(t0);
+  writeFileSync(join(lab.exportDir, 'a.json'), JSON.stringify(sampleReport(7)));
+  const busy = Array.from({ length: 20 }, (): SendOutcome => ({ ok: false, permanent: false, response: '451 4.3.0 try later' }));
+  const { dispatcher } = open(lab, new FlakyTransport(busy), () => now);
+  const runPass = async () => { const s = emptySummary(); await dispatcher.pass(s, 1); return s; };
+  assert.deepEqual((await runPass()).waiting, [], 'just deferred: the pass itself says so');
+  now = new Date(t0 + 3 * 3_600_000);
+  const early = await runPass();
+  assert.deepEqual(early.waiting, []);
+  now = new Date(t0 + 5 * 3_600_000);
+  const late = await runPass();
+  // Retried in this pass and deferred again, past the limit: cron hears of it.
+  assert.equal(exitCodeOf(late), 1);
+  assert.deepEqual(late.waiting.map((w) => [w.delivery, w.state]), [[1, 'deferred']]);
+});
