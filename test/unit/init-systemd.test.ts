@@ -82,7 +82,7 @@ test('init --prefix lays out the systemd unit; doctor refuses the placeholders; 
 
   const run = asTheUnit(root, [process.execPath, bin, 'run', '--config', configFile]);
   assert.equal(run.status, 0, run.stderr + run.stdout);
-  assert.match(run.stdout, /3 file\(s\) claimed, 3 report\(s\), 3 message\(s\) sent/);
+  assert.match(run.stdout, /3 fichier\(s\) pris en charge, 3 compte\(s\) rendu\(s\), 3 message\(s\)/);
   assert.equal(readdirSync(join(cfg.paths.state, 'outbox')).filter((n) => n.endsWith('.eml')).length, 3);
   assert.deepEqual(readdirSync(cfg.paths.export), ['.labmss']);
 
