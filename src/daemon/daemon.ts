@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pipeline, TransientFault } from '../pipeline.js';
-import { describeFault } from '../queue/faults.js';
+import { describeFault, isTransientFault } from '../queue/faults.js';
 import { emptySummary, type PassSummary } from '../summary.js';
 import type { Journal } from '../queue/journal.js';
 import { ExportLooker, intakeRules, type LookResult } from '../intake/look.js';
@@ -62,7 +62,11 @@ export class Daemon {
 
   constructor(config: ResolvedConfig, private readonly deps: DaemonDeps) {
     this.ctx = this.contextFor(config);
-    this.delivery = new SerialJob(() => this.deliveryPass(), (err) => this.log.error({ err: message(err) }, 'delivery pass failed'));
+    this.delivery = new SerialJob(() => this.deliveryPass(), (err) => {
+      // A full disk or an I/O error while writing a message: the deliveries stay due and the next tick retries them.
+      if (isTransientFault(err)) this.log.warn({ fault: describeFault(err) }, 'machine fault while sending: deliveries stay due and are retried');
+      else this.log.error({ err: message(err) }, 'delivery pass failed');
+    });
     this.receipts = new SerialJob(() => this.receiptsPass(), (err) => this.log.warn({ err: message(err) }, 'receipt poll failed; retried on the next tick'));
   }
 

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, statfsSync, tr
 import { join } from 'node:path';
 import { Journal } from '../../src/queue/journal.js';
 import { sampleReport, tempLab } from '../helpers/lab.js';
-import { ensureDist, runCli } from '../helpers/spawn-cli.js';
+import { ensureDist, runCli, startDaemon, until } from '../helpers/spawn-cli.js';
 
 ensureDist();
 
@@ -146,3 +146,38 @@ async function fullDisk(lab: ReturnType<typeof tempLab>): Promise<void> {
   const j = Journal.open(state, { readonly: true });
   try { assert.equal(j.countsByState().accepted, 2); } finally { j.close(); }
 }
+
+test('watch on a disk that fills: the file stays claimed, the daemon waits and goes on by itself once space is freed', async (t) => {
+  if (process.getuid?.() !== 0) { t.skip('needs root to mount a tmpfs'); return; }
+  const lab = tempLab({ paths: { export: 'disk/export', state: 'disk/state' }, intake: { settleSeconds: 0.2 }, watch: { retryPollSeconds: 2 } });
+  const disk = join(lab.dir, 'disk');
+  mkdirSync(disk);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', disk]);
+  const daemon = { stop: () => {} };
+  try {
+    mkdirSync(lab.config.paths.export);
+    const state = lab.config.paths.state;
+    mkdirSync(state, { recursive: true });
+    const running = startDaemon(lab.configFile);
+    daemon.stop = () => running.child.kill('SIGTERM');
+    await running.waitForLog((l) => l.msg === 'watching');
+    writeFileSync(join(lab.config.paths.export, 'a.json'), JSON.stringify(sampleReport(1)));
+    await until(() => files(join(state, 'outbox')).length === 1, 20_000, 'the first message');
+    const { bavail, bsize } = statfsSync(state);
+    writeFileSync(join(lab.config.paths.export, 'b.json'), JSON.stringify(sampleReport(2)));
+    writeFileSync(join(state, 'filler'), Buffer.alloc(Math.max(0, bavail * bsize - 112 * 1024)));
+    // Met while the file is processed (it stays claimed) or while its message is written (it stays due).
+    const fault = await running.waitForLog((l) => /^machine fault/.test(String(l.msg)), 30_000)
+      .catch((err: Error) => { throw new Error(`${err.message}\nlogs: ${running.logs.slice(-8).map((l) => JSON.stringify(l)).join('\n')}`); });
+    assert.match(String(fault.fault), /ENOSPC|SQLITE_FULL|SQLITE_IOERR/);
+    assert.equal(running.child.exitCode, null, 'the daemon keeps running');
+    rmSync(join(state, 'filler'));
+    await until(() => files(join(state, 'outbox')).length === 2, 60_000, 'the second message once space is back');
+    assert.deepEqual(files(join(state, 'incoming')), []);
+    running.child.kill('SIGTERM');
+    await running.exited;
+  } finally {
+    daemon.stop();
+    execFileSync('umount', ['-l', disk]);
+  }
+});
