@@ -140,6 +140,12 @@ export interface LabmssConfig {
     handledFolder?: string;
     pollSeconds?: number;
   };
+  render?: {
+    /**
+     * Threads that render (and compose) reports side by side, each with its own files in flight. Default: the number of CPU cores, at most 8.
+     */
+    workers?: number;
+  };
   watch?: {
     stableMilliseconds?: number;
     concurrency?: number;
@@ -359,6 +365,12 @@ export interface ResolvedConfig {
     imap?: Imap;
     handledFolder: string;
     pollSeconds: number;
+  };
+  render: {
+    /**
+     * Threads that render (and compose) reports side by side, each with its own files in flight. Default: the number of CPU cores, at most 8.
+     */
+    workers?: number;
   };
   watch: {
     stableMilliseconds: number;
