@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type MailComposerType from 'nodemailer/lib/mail-composer';
 import type { LabReport } from '../model/labreport.types.js';
@@ -49,7 +50,7 @@ const STATUS_LINE: Record<LabReport['status'], string> = {
   cancelled: 'ANNULATION : le compte rendu précédemment transmis pour ce dossier est annulé et ne doit plus être utilisé.',
 };
 
-export function bodyFor(input: ComposeInput): string {
+export function bodyFor(input: ReportMessageInput): string {
   const r = input.report;
   const p = r.patient;
   const lines = [
@@ -72,32 +73,84 @@ export function bodyFor(input: ComposeInput): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** Builds the exact bytes of the message (.eml). */
-export async function composeMessage(input: ComposeInput): Promise<Buffer> {
+/** What a message says about a report, the same for all its recipients at one stage. */
+export type ReportMessageInput = Omit<ComposeInput, RecipientField>;
+type RecipientField = 'to' | 'messageId' | 'date' | 'endExchange';
+/** What varies from one recipient to the next: only headers. */
+export type RecipientMessageInput = Pick<ComposeInput, RecipientField>;
+
+/**
+ * A report's message with everything but the top-level headers built: the MIME parts (text, base64 of the
+ * attachments) encoded once, however many recipients get the report. Plain data: it can cross threads.
+ */
+export interface PreparedMessage {
+  input: ReportMessageInput;
+  /** nodemailer's per-message random part of the MIME boundaries, shared by the recipients' messages. */
+  baseBoundary: string;
+  /** Everything after the top-level header block's blank line. */
+  body: Buffer;
+}
+
+type MailComposer = typeof MailComposerType;
+// Loaded on first use: commands that never compose start faster.
+let mailComposer: MailComposer | undefined;
+
+function composer(input: ReportMessageInput, recipient: RecipientMessageInput, baseBoundary: string): MailComposerType {
   const headers: Record<string, string> = { 'X-MSS-NIL': input.nil };
   if (input.xdm) {
     headers['X-MSS-CODECDA'] = input.xdm.cdaCode;
     headers['X-MSS-INS'] = insQualified(input.report) ? 'O' : 'N';
   }
-  if (input.endExchange) headers['X-MSS-MES'] = 'FIN';
+  if (recipient.endExchange) headers['X-MSS-MES'] = 'FIN';
   if (input.readReceipt) headers['Disposition-Notification-To'] = input.from.address;
   const attachments = [];
   if (input.xdm) attachments.push({ filename: 'IHE_XDM.ZIP', content: input.xdm.content, contentType: 'application/zip' });
   attachments.push({ filename: input.pdf.filename, content: input.pdf.content, contentType: 'application/pdf' });
-  // Loaded on first use: commands that never compose start faster.
-  const MailComposer = createRequire(import.meta.url)('nodemailer/lib/mail-composer') as typeof MailComposerType;
-  const composer = new MailComposer({
+  mailComposer ??= createRequire(import.meta.url)('nodemailer/lib/mail-composer') as MailComposer;
+  return new mailComposer({
     from: { name: input.from.name, address: input.from.address },
-    to: input.to.name ? { name: input.to.name, address: input.to.address } : input.to.address,
+    to: recipient.to.name ? { name: recipient.to.name, address: recipient.to.address } : recipient.to.address,
     subject: subjectFor(input.report, Boolean(input.xdm)),
     text: bodyFor(input),
-    messageId: input.messageId,
-    date: input.date,
+    messageId: recipient.messageId,
+    date: recipient.date,
     headers,
     attachments,
     textEncoding: 'quoted-printable',
+    baseBoundary,
   });
-  return composer.compile().build();
+}
+
+const HEADER_END = Buffer.from('\r\n\r\n');
+
+/**
+ * Encodes the report's message parts once. `baseBoundary` is nodemailer's own random draw unless given
+ * (tests give one to compare bytes).
+ */
+export async function prepareMessage(input: ReportMessageInput, baseBoundary = randomBytes(8).toString('hex')): Promise<PreparedMessage> {
+  // The recipient fields only reach the top-level headers, which are cut off here.
+  const whole = await composer(input, { to: { address: 'x@x', role: 'x' }, messageId: '<x@x>', date: new Date(0) }, baseBoundary).compile().build();
+  return { input, baseBoundary, body: whole.subarray(whole.indexOf(HEADER_END) + HEADER_END.length) };
+}
+
+/**
+ * The exact bytes of the message (.eml) to one recipient, in two pieces: its top-level headers as nodemailer
+ * writes them (the parts are not encoded again), then the prepared body, shared, not copied (a copy of a
+ * few hundred KB costs more than the headers). Write them with one writev, hash them with two updates.
+ */
+export function messageParts(prepared: PreparedMessage, recipient: RecipientMessageInput): [head: Buffer, body: Buffer] {
+  const headers = composer(prepared.input, recipient, prepared.baseBoundary).compile().buildHeaders();
+  return [Buffer.concat([Buffer.from(headers), HEADER_END]), prepared.body];
+}
+
+/** The message to one recipient in one buffer: byte for byte what composeMessage gives. */
+export function messageFor(prepared: PreparedMessage, recipient: RecipientMessageInput): Buffer {
+  return Buffer.concat(messageParts(prepared, recipient));
+}
+
+/** Builds the exact bytes of one message (.eml); for several recipients of a report, prepareMessage once and messageFor each. */
+export async function composeMessage(input: ComposeInput): Promise<Buffer> {
+  return messageFor(await prepareMessage(input), input);
 }
 
 /** French letters a plain accent strip would lose: Œ, Æ, ß spelled out; accents removed. */
