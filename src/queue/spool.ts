@@ -1,7 +1,7 @@
 import { closeSync, readFileSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, existsSync, chmodSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename } from 'node:fs/promises';
+import { link, mkdir, open, rename, stat } from 'node:fs/promises';
 
 /**
  * The spool: files on disk next to the journal. Everything is written to a temporary name, fsynced and
@@ -54,24 +54,76 @@ function fsyncDir(dir: string): void {
 
 let writes = 0;
 
+/** What a spool file holds: bytes, text, or pieces written one after the other (a message's head and shared body). */
+export type FileData = Buffer | string | readonly Buffer[];
+
 /**
  * Writes bytes to `path` atomically (temp name in the same folder, fsync, rename, fsync folder), mode 0600.
  * Asynchronous: the file's write and fsync happen off the main thread, so messages keep going out while it
- * syncs (the folder's fsync, a fraction of a millisecond, is the one moveTo and claim use).
+ * syncs.
  */
-export async function writeAtomic(path: string, data: Buffer | string): Promise<void> {
+export async function writeAtomic(path: string, data: FileData): Promise<void> {
+  await writeAllAtomic([{ path, data }]);
+}
+
+/**
+ * Writes several files atomically as one step: all written and fsynced side by side (libuv's threads),
+ * then renamed, then each folder fsynced once (off the main thread), not once per file. When it resolves,
+ * every file is durable under its name; after a crash before that, each is there complete or not at all.
+ */
+export async function writeAllAtomic(files: ReadonlyArray<{ path: string; data: FileData }>): Promise<void> {
+  const dirs = [...new Set(files.map((f) => dirname(f.path)))];
+  await Promise.all(dirs.map((dir) => mkdir(dir, { recursive: true, mode: 0o700 })));
+  const written = await Promise.all(files.map(async ({ path, data }) => {
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++writes}.tmp`);
+    const file = await open(tmp, 'w', 0o600);
+    try {
+      // A handle's writeFile goes on from where the last write ended: the pieces follow each other.
+      for (const piece of typeof data === 'string' || Buffer.isBuffer(data) ? [data] : data) await file.writeFile(piece);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    return { tmp, path };
+  }));
+  for (const { tmp, path } of written) await rename(tmp, path);
+  await syncDirs(dirs);
+}
+
+/** Folders fsynced side by side, off the main thread: the renames into them are durable. */
+async function syncDirs(dirs: readonly string[]): Promise<void> {
+  await Promise.all(dirs.map(async (dir) => {
+    try {
+      const handle = await open(dir, 'r');
+      try { await handle.sync(); } finally { await handle.close(); }
+    } catch { /* some filesystems refuse fsync on directories; the renames are still atomic */ }
+  }));
+}
+
+/**
+ * Gives a durable file a second name, atomically (link to a temporary name, rename over `path`): the same
+ * bytes on disk once, not a copy. False when `existing` is on another filesystem or links are refused:
+ * the caller writes a copy instead.
+ */
+export async function linkAtomic(existing: string, path: string): Promise<boolean> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Already that file (sent again after a crash): renaming a link over its twin would do nothing, leaving the temporary name.
+  const [a, b] = await Promise.all([stat(existing), stat(path).catch(() => undefined)]);
+  if (b && a.ino === b.ino && a.dev === b.dev) {
+    await syncDirs([dir]);
+    return true;
+  }
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${++writes}.tmp`);
-  const file = await open(tmp, 'w', 0o600);
   try {
-    await file.writeFile(data);
-    await file.sync();
-  } finally {
-    await file.close();
+    await link(existing, tmp);
+  } catch (err) {
+    if (['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP'].includes((err as NodeJS.ErrnoException).code ?? '')) return false;
+    throw err;
   }
   await rename(tmp, path);
-  fsyncDir(dir);
+  await syncDirs([dir]);
+  return true;
 }
 
 /** A name in `dir` that does not exist yet: `name`, else `name.1`, `name.2`… (never overwrite evidence). */
