@@ -2,7 +2,8 @@
 // without compiling the schema at start-up (ajv's compile was 20 % of `labmss status`).
 // Run by `npm run build` and `prepare`; `node scripts/gen-validators.mjs --check` fails when a generated
 // file is out of date (run by the tests). The options are those the schemas were compiled with at run time.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeGenerated } from './generated.mjs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -13,7 +14,6 @@ const targets = [
   ['src/config/config.schema.json', 'src/config/config.validate.ts', { useDefaults: true }],
   ['src/model/labreport.schema.json', 'src/model/labreport.validate.ts', {}],
 ];
-const check = process.argv.includes('--check');
 let stale = 0;
 for (const [schemaPath, outPath, extra] of targets) {
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
@@ -22,10 +22,6 @@ for (const [schemaPath, outPath, extra] of targets) {
   const code = standalone(ajv, ajv.compile(schema));
   const ts = `// @ts-nocheck\n/* Generated from ${schemaPath} by scripts/gen-validators.mjs (ajv standalone): edit the schema, not this file. */\n`
     + `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${code.replace(/^"use strict";/, '')}\n`;
-  let current = '';
-  try { current = readFileSync(outPath, 'utf8'); } catch {}
-  if (current === ts) continue;
-  if (check) { console.error(`${outPath} is out of date: run node scripts/gen-validators.mjs`); stale++; }
-  else writeFileSync(outPath, ts);
+  if (writeGenerated(outPath, ts, 'scripts/gen-validators.mjs')) stale++;
 }
 process.exit(stale ? 1 : 0);
