@@ -3,6 +3,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { LabReport } from '../model/labreport.types.js';
 import { hold, type Hold } from '../gate/hold.js';
 import type { DocumentIds, RenderedDocuments, renderDocuments } from './render.js';
+import type { ComposeInput, PreparedMessage } from '../mail/compose.js';
 
 type RenderOptions = Parameters<typeof renderDocuments>[2];
 
@@ -16,9 +17,24 @@ export interface RenderJob {
   mapping?: number;
   /** Values this thread has not seen yet, by key. */
   shared: Array<[number, unknown]>;
+  message?: MessageOptions;
 }
 
-export type RenderReply = { id: number; docs: RenderedDocuments } | { id: number; error: string };
+/** What the messages about a report say besides its documents: given, the render thread also prepares them. */
+export interface MessageOptions {
+  from: ComposeInput['from'];
+  nil: string;
+  readReceipt: boolean;
+  /** The stages the report's recipients get it at; stage 2 is skipped when the report has no CR-BIO. */
+  stages: Array<1 | 2>;
+}
+
+export interface RenderedReport extends RenderedDocuments {
+  /** With MessageOptions: prepareMessage of the report at each stage asked, for messageParts per recipient. */
+  messages?: Partial<Record<1 | 2, PreparedMessage>>;
+}
+
+export type RenderReply = { id: number; docs: RenderedReport } | { id: number; error: string };
 
 /**
  * A report whose rendering crashed a render thread (out of memory, a native fault), once on each of two
@@ -36,8 +52,11 @@ export class RenderCrashError extends Error {
 }
 
 export interface RenderPool {
-  /** renderDocuments in a render thread: the same bytes as in the main thread. Rejects with the renderer's error, or RenderCrashError. */
-  render(report: LabReport, ids: DocumentIds, opts: RenderOptions): Promise<RenderedDocuments>;
+  /**
+   * renderDocuments in a render thread: the same bytes as in the main thread; with `message`, the MIME
+   * bodies of the report's messages too. Rejects with the renderer's error, or RenderCrashError.
+   */
+  render(report: LabReport, ids: DocumentIds, opts: RenderOptions, message?: MessageOptions): Promise<RenderedReport>;
   /** Stops the threads once the jobs given so far are done. */
   close(): Promise<void>;
   readonly size: number;
@@ -51,7 +70,7 @@ export function renderWorkers(configured?: number): number {
 interface Pending {
   job: Omit<RenderJob, 'shared'>;
   crashes: Array<{ threadId: number; reason: string }>;
-  resolve(docs: RenderedDocuments): void;
+  resolve(docs: RenderedReport): void;
   reject(err: Error): void;
 }
 
@@ -148,10 +167,10 @@ export function createRenderPool(size: number, options: { resourceLimits?: Resou
 
   return {
     size,
-    render(report, ids, opts) {
+    render(report, ids, opts, message) {
       if (closing) return Promise.reject(new Error('the render pool is closed'));
-      return new Promise<RenderedDocuments>((resolve, reject) => {
-        const job = { id: nextJob++, report, ids, stage2: opts.stage2, lab: keyOf(opts.lab), mapping: opts.mapping && keyOf(opts.mapping) };
+      return new Promise<RenderedReport>((resolve, reject) => {
+        const job = { id: nextJob++, report, ids, stage2: opts.stage2, lab: keyOf(opts.lab), mapping: opts.mapping && keyOf(opts.mapping), message };
         waiting.push({ job, crashes: [], resolve, reject });
         next();
       });
@@ -165,7 +184,15 @@ export function createRenderPool(size: number, options: { resourceLimits?: Resou
 }
 
 /** Buffers cross threads as Uint8Arrays: make them Buffers again, on the same memory. */
-function revived(docs: RenderedDocuments): RenderedDocuments {
+function revived(docs: RenderedReport): RenderedReport {
   const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-  return { ...docs, pdf: buf(docs.pdf), ...(docs.xdm ? { xdm: buf(docs.xdm) } : {}) };
+  const pdf = buf(docs.pdf);
+  const xdm = docs.xdm && buf(docs.xdm);
+  const message = (m: PreparedMessage | undefined): PreparedMessage | undefined => m && {
+    ...m,
+    body: buf(m.body),
+    input: { ...m.input, pdf: { ...m.input.pdf, content: pdf }, ...(m.input.xdm ? { xdm: { ...m.input.xdm, content: xdm! } } : {}) },
+  };
+  const messages = docs.messages && Object.fromEntries(Object.entries(docs.messages).map(([stage, m]) => [stage, message(m)]));
+  return { ...docs, pdf, ...(xdm ? { xdm } : {}), ...(messages ? { messages } : {}) };
 }

@@ -9,6 +9,8 @@ import { corpusOptions, corpusReports } from '../helpers/document-corpus.js';
 import { fixtures } from '../helpers/paths.js';
 import { sampleReport } from '../helpers/lab.js';
 import type { LabReport } from '../../src/model/labreport.types.js';
+import { composeMessage, messageFor, pdfFileName } from '../../src/mail/compose.js';
+import { withBoundaryErased } from '../helpers/compose-cases.js';
 
 const hash = (b: Buffer | string | undefined) => (b === undefined ? null : createHash('sha256').update(b).digest('hex'));
 
@@ -69,4 +71,32 @@ test('a renderer error comes back as the same error message, not a crash; a clos
   assert.equal(pooled, inProcess);
   await pool.close();
   await assert.rejects(pool.render(bad, ids, { lab, stage2: false }), /closed/);
+});
+
+test('with message options the thread also prepares the message bodies: the same messages as composing in the main thread', async () => {
+  const opts = corpusOptions();
+  const corpus = corpusReports(opts.lab);
+  const pinned = JSON.parse(readFileSync(fixtures('documents.sha256.json'), 'utf8')) as Record<string, { cda: string | null }>;
+  const withCda = corpus.find((c) => pinned[c.name]!.cda !== null)!;
+  const withoutCda = corpus.find((c) => pinned[c.name]!.cda === null)!;
+  const message = { from: { address: 'labo@lab.mssante.fr', name: 'Laboratoire des Tilleuls' }, nil: 'NIL-1', readReceipt: true, stages: [1, 2] as Array<1 | 2> };
+  const recipient = { to: { address: 'dr.martin@mss.test', name: 'Dr Jean MARTIN', role: 'prescriber' }, messageId: '<labmss.D1.x@lab.mssante.fr>', date: new Date('2026-11-20T13:00:00Z') };
+  const pool = createRenderPool(1);
+  try {
+    const [a, b] = await Promise.all([pool.render(withCda.report, withCda.ids, opts, message), pool.render(withoutCda.report, withoutCda.ids, opts, message)]);
+    for (const stage of [1, 2] as const) {
+      const prepared = a.messages![stage]!;
+      assert.ok(Buffer.isBuffer(prepared.body) && Buffer.isBuffer(prepared.input.pdf.content));
+      const expected = await composeMessage({
+        ...recipient, report: withCda.report, from: message.from, nil: message.nil, readReceipt: true,
+        pdf: { filename: pdfFileName(withCda.report), content: a.pdf },
+        xdm: stage === 2 ? { content: a.xdm!, cdaCode: a.cdaCode! } : undefined,
+      });
+      assert.ok(withBoundaryErased(messageFor(prepared, recipient)).equals(withBoundaryErased(expected)), `stage ${stage}`);
+    }
+    assert.ok(b.messages![1]);
+    assert.equal(b.messages![2], undefined, 'no CR-BIO: no stage-2 message');
+  } finally {
+    await pool.close();
+  }
 });
