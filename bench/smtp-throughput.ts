@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { Dispatcher, emptySummary } from '../src/dispatcher.js';
+import { Pipeline } from '../src/pipeline.js';
+import { emptySummary } from '../src/summary.js';
 import { SmtpTransport } from '../src/mail/smtp/transport.js';
 import { repoRoot, sharedDir } from '../test/helpers/paths.js';
 import { launchBox, stopBox } from '../test/helpers/mssbox.js';
@@ -74,7 +75,7 @@ async function measure(smtp: Endpoint) {
   mkdirSync(config.paths.export, { recursive: true });
   fillExport(config.paths.export);
   const transport = new SmtpTransport({ ...smtp, pool: POOL });
-  const dispatcher = new Dispatcher(config, journal, transport);
+  const dispatcher = new Pipeline(config, journal, transport);
   const summary = emptySummary();
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();

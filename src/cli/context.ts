@@ -3,8 +3,13 @@ import { ConfigError, loadConfig, type ResolvedConfig } from '../config/load.js'
 import { Journal, defaultActor } from '../queue/journal.js';
 import { acquireLock, LockBusy, type Lock } from '../queue/lock.js';
 import { InputError } from '../inputs/types.js';
+import { evidenceCount, journalAbsent, JournalLost } from '../queue/integrity.js';
+import { JournalTooNew } from '../queue/migrations.js';
+import { describeFault, isTransientFault } from '../queue/faults.js';
 import { ensureSpool, spoolLayout } from '../queue/spool.js';
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { t, useLocale } from '../i18n/index.js';
 import { join } from 'node:path';
 
 /** Exit codes, like the spine says: 0 all done, 1 something quarantined/held/failed, 2 usage or configuration. */
@@ -24,8 +29,11 @@ export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
+/** The config, and with it the language (`ui.language`, else the locale) and time zone people are answered in. */
 export function config(cmd: Command): ResolvedConfig {
-  return loadConfig(globals(cmd).config).config;
+  const cfg = loadConfig(globals(cmd).config).config;
+  useLocale({ language: cfg.ui.language, timeZone: cfg.lab.timezone });
+  return cfg;
 }
 
 /** Opens the journal for writing, holding the state directory's lock until `close`. */
@@ -56,19 +64,23 @@ export function openUnlocked(cfg: ResolvedConfig, command: string): Journal {
  * `labmss <kind> import FILE`: loads a reference list into the journal database, records it as an event
  * and prints what came in. A file that cannot be used exits 1 with the reason; the previous list stays.
  */
-export function importReference<R>(cmd: Command, kind: 'allowlist' | 'directory', load: (db: Journal['db']) => R,
-  report: (r: R) => { event: string; lines: string[] }): void {
+export async function importReference<R>(cmd: Command, kind: 'allowlist' | 'directory', load: (journal: Journal) => R,
+  report: (r: R) => { event: string; lines: string[] }): Promise<void> {
   const journal = openUnlocked(config(cmd), `${kind} import`);
   try {
     let result: R;
     try {
-      result = load(journal.db);
+      result = load(journal);
     } catch (err) {
       throw new CliError(`${kind} import: ${(err as Error).message}`, EXIT.PROBLEMS);
     }
     const { event, lines } = report(result);
     journal.event(kind, {}, event);
-    out(cmd, result, () => lines);
+    // Deliveries held for their address may have one now (or their domain may be allowed now).
+    const { releaseAfterImport } = await import('./release.js');
+    const released = releaseAfterImport(journal, config(cmd));
+    out(cmd, { ...result, released }, () => [...lines,
+      ...(released.length ? [`${released.length} held delivery(ies) released: ${released.map((r) => `D${r.delivery} → ${r.recipient}`).join(', ')}`] : [])]);
   } finally {
     journal.close();
   }
@@ -76,10 +88,24 @@ export function importReference<R>(cmd: Command, kind: 'allowlist' | 'directory'
 
 /** Opens the journal read-only, without the lock: `status` and `log` answer while a daemon runs. */
 export function openReadOnly(cfg: ResolvedConfig): Journal {
-  if (!existsSync(join(cfg.paths.state, 'journal.sqlite'))) {
-    throw new CliError(`no journal in ${cfg.paths.state} yet: run \`labmss run\` first`, EXIT.USAGE);
+  const file = join(cfg.paths.state, 'journal.sqlite');
+  try {
+    statSync(file);
+    accessSync(file, constants.R_OK);
+  } catch (err) {
+    // A technician outside the service account's group cannot even see the file: say so, not "run first".
+    if ((err as NodeJS.ErrnoException).code === 'EACCES') throw new CliError(t().common.noAccess({ path: file, user: currentUser() }), EXIT.USAGE);
+  }
+  if (journalAbsent(file)) {
+    const proofs = evidenceCount(cfg.paths.state);
+    if (proofs) throw new JournalLost(cfg.paths.state, proofs);
+    throw new CliError(t().common.noJournal({ state: cfg.paths.state }), EXIT.USAGE);
   }
   return Journal.open(cfg.paths.state, { readonly: true });
+}
+
+function currentUser(): string {
+  try { return userInfo().username; } catch { return `uid ${process.getuid?.() ?? '?'}`; }
 }
 
 /** Prints a value as JSON (for machines) or as lines (for people). */
@@ -97,12 +123,18 @@ export function out(cmd: Command, value: unknown, human: () => string | string[]
 export function describeFailure(err: unknown): { message: string; code: number } {
   if (err instanceof CliError) return { message: err.message, code: err.code };
   if (err instanceof ConfigError) return { message: err.message, code: EXIT.USAGE };
-  if (err instanceof LockBusy) return { message: err.message, code: EXIT.USAGE };
+  if (err instanceof LockBusy) return { message: t().common.busy({ state: err.stateDir, command: err.command, pid: err.pid }), code: EXIT.USAGE };
+  if (err instanceof JournalLost || err instanceof JournalTooNew) return { message: err.message, code: EXIT.USAGE };
   if (err instanceof InputError) return { message: err.message, code: EXIT.PROBLEMS };
   const sys = err as NodeJS.ErrnoException;
-  if (sys?.code === 'ENOENT' || sys?.code === 'EACCES' || sys?.code === 'EISDIR') {
-    const what = { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory' }[sys.code];
-    return { message: `${sys.path ?? ''}: ${what}`, code: EXIT.USAGE };
+  if (sys?.code === 'EACCES' || sys?.code === 'EPERM' || (sys as { code?: string })?.code === 'SQLITE_CANTOPEN' || sys?.code === 'SQLITE_READONLY') {
+    return { message: t().common.noAccess({ path: sys.path ?? '(the state directory)', user: currentUser() }), code: EXIT.USAGE };
+  }
+  if (isTransientFault(err)) {
+    return { message: `the machine failed labmss: ${describeFault(err)}: nothing was lost; fix it (free disk space…) and run again`, code: EXIT.PROBLEMS };
+  }
+  if (sys?.code === 'ENOENT' || sys?.code === 'EISDIR') {
+    return { message: t().common.fileProblem({ path: sys.path ?? '', why: t().config.why[sys.code]! }), code: EXIT.USAGE };
   }
   // A bug or an unexpected failure: the message, and the stack only when asked (LABMSS_DEBUG=1).
   const e = err as Error;
@@ -113,7 +145,7 @@ export function describeFailure(err: unknown): { message: string; code: number }
 export function parseRef(ref: string, kinds: string): { kind: string; id: number } {
   const m = /^([A-Za-z]?)(\d+)$/.exec(ref.trim());
   if (!m || (m[1] && !kinds.includes(m[1].toUpperCase()))) {
-    throw new CliError(`"${ref}" is not an id: expected ${kinds.split('').map((k) => `${k}42`).join(' or ')} (see \`labmss status\`)`);
+    throw new CliError(t().common.notAnId({ ref, expected: kinds.split('').map((k) => `${k}42`).join(' | ') }));
   }
   return { kind: (m[1] || kinds[0]!).toUpperCase(), id: Number(m[2]) };
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { classifyQuery, type DirectoryEntry } from '../routing/directory.js';
-import { importDirectory, lookupDirectory } from '../routing/directory-store.js';
-import { lastImport } from '../routing/imports-store.js';
+import { t } from '../i18n/index.js';
 import { CliError, config, EXIT, importReference, openReadOnly, out } from './context.js';
 
 function entryLine(e: DirectoryEntry): string {
@@ -15,39 +14,38 @@ function entryLine(e: DirectoryEntry): string {
 }
 
 export function register(program: Command): void {
-  const directory = program.command('directory').description('the Annuaire Santé MSSanté extraction: import it, look someone up');
+  const directory = program.command('directory');
 
   directory.command('import')
-    .description('import Extraction_Correspondance_MSSante_AAAAMMJJhhmm.zip (or its .txt), replacing the previous import')
     .argument('<file>')
-    .action((file: string, _opts, cmd: Command) => importReference(cmd, 'directory', (db) => importDirectory(db, file), (result) => {
+    .action((file: string, _opts, cmd: Command) => importReference(cmd, 'directory', (journal) => journal.importDirectory(file), (result) => {
       const rate = Math.round(result.rows / Math.max(result.seconds, 1e-6));
       return {
         event: `imported ${file}: ${result.rows} mailboxes (extraction of ${result.fileDate ?? 'unknown date'}), ${result.duplicates} duplicates, ${result.skipped} unusable lines`,
         lines: [
-          `imported ${result.rows} mailboxes from ${file} (extraction of ${result.fileDate ?? 'unknown date: the name carries no _AAAAMMJJhhmm'})`,
-          `  ${result.duplicates} duplicate line(s) merged, ${result.skipped} unusable line(s), ${result.seconds.toFixed(1)} s${result.seconds >= 1 ? ` (${rate} rows/s)` : ''}`,
-          ...result.warnings.map((w) => `  warning: ${w}`),
-          ...result.problems.slice(0, 5).map((p) => `  line ${p.line}: ${p.reason}`),
+          t().refs.directoryImported({ rows: result.rows, file, date: result.fileDate }),
+          t().refs.directoryCounts({ duplicates: result.duplicates, skipped: result.skipped, seconds: result.seconds.toFixed(1), rate: result.seconds >= 1 ? String(rate) : '' }),
+          ...result.warnings.map((w) => `  ${t().refs.warning({ text: w })}`),
+          ...result.problems.slice(0, 5).map((p) => t().refs.line({ line: p.line, reason: p.reason })),
         ],
       };
     }));
 
   directory.command('lookup')
-    .description('mailboxes of an RPPS (11 digits), an ADELI (9), an identification nationale (8…/0…), an address, or a name')
     .argument('<query...>')
-    .option('--limit <n>', 'at most this many lines', '50')
+    .option('--limit <n>', undefined, '50')
     .action((words: string[], opts: { limit: string }, cmd: Command) => {
       const cfg = config(cmd);
       const journal = openReadOnly(cfg);
       try {
-        const last = lastImport(journal.db, 'directory');
-        if (!last) throw new CliError('no directory imported yet: run `labmss directory import Extraction_Correspondance_MSSante_….zip`', EXIT.PROBLEMS);
+        const last = journal.lastImport('directory');
+        if (!last) throw new CliError(t().refs.noDirectory, EXIT.PROBLEMS);
         const q = classifyQuery(words.join(' '));
-        const entries = lookupDirectory(journal.db, q, Math.max(1, Number(opts.limit) || 50));
-        out(cmd, { query: q, extraction: last.fileDate, importedAt: last.importedAt, entries }, () => entries.length
-          ? entries.map(entryLine)
-          : [`nothing for ${q.label} in the extraction of ${last.fileDate ?? last.importedAt.slice(0, 10)}`]);
+        const limit = Math.max(1, Number(opts.limit) || 50);
+        const { entries, truncated } = journal.lookupDirectory(q, limit);
+        out(cmd, { query: q, extraction: last.fileDate, importedAt: last.importedAt, entries, truncated }, () => entries.length
+          ? [...entries.map(entryLine), ...(truncated ? [t().common.truncated({ shown: limit, total: `${limit}+` })] : [])]
+          : [t().directory.nothing({ query: q.label, date: last.fileDate ?? last.importedAt.slice(0, 10) })]);
         if (!entries.length) process.exitCode = EXIT.PROBLEMS;
       } finally {
         journal.close();

@@ -1,14 +1,9 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { renderDocuments } from '../documents/render.js';
-import { documentIdFor, orderKey, setIdFor } from '../documents/ids.js';
 import { pdfFileName } from '../mail/compose.js';
-import { writeAtomic, sha256 } from '../queue/spool.js';
-import { loadMapping } from '../loinc/mapping.js';
-import { CliError, config, EXIT, out } from './context.js';
-import { parseFile } from './parse.js';
-import { withConfiguredLab } from '../dispatcher.js';
+import { writeAtomic } from '../queue/spool.js';
+import { CliError, EXIT, out } from './context.js';
+import { planFiles } from './plan-files.js';
 
 export function register(program: Command): void {
   program.command('render')
@@ -19,19 +14,17 @@ export function register(program: Command): void {
     .option('--xdm <dir>', 'write the IHE_XDM.ZIP package(s) into this folder')
     .action(async (files: string[], opts: { pdf?: string; cda?: string; xdm?: string }, cmd: Command) => {
       if (!opts.pdf && !opts.cda && !opts.xdm) throw new CliError('say what to render: --pdf DIR, --cda DIR and/or --xdm DIR');
-      const cfg = config(cmd);
-      const mapping = cfg.loinc.mapping ? loadMapping(readFileSync(cfg.loinc.mapping, 'utf8'), cfg.loinc.mapping) : undefined;
       const written: string[] = [];
       const problems: string[] = [];
-      for (const file of files) {
-        const parsed = parseFile(file, cfg.intake.hprimCharset);
-        for (const [i, parsedReport] of parsed.reports.entries()) {
-          const report = withConfiguredLab(parsedReport, cfg.lab);
-          const setId = setIdFor(orderKey(report, cfg.lab.finess ?? cfg.lab.name, `${sha256(readFileSync(file))}#${i}`));
-          const ids = { setId, version: 1, documentId: documentIdFor(setId, 1) };
-          const docs = await renderDocuments(report, ids, { lab: cfg.lab, stage2: Boolean(opts.cda || opts.xdm), mapping });
-          const base = pdfFileName(report).replace(/\.pdf$/, '');
-          if (docs.stage2Problem) problems.push(`${file}: report ${i + 1} (${base}): no CR-BIO: ${docs.stage2Problem}`);
+      for (const { file, plan, unreadable } of await planFiles(cmd, files, { renderStructured: Boolean(opts.cda || opts.xdm) })) {
+        if (!plan || plan.verdict !== 'accept') {
+          problems.push(unreadable ?? `${file}: ${plan!.reason}`);
+          continue;
+        }
+        for (const r of plan.reports) {
+          const docs = r.documents;
+          const base = pdfFileName(r.report).replace(/\.pdf$/, '');
+          if (docs.stage2Problem) problems.push(`${file}: report ${r.index + 1} (${base}): no CR-BIO: ${docs.stage2Problem}`);
           const outputs: Array<[string | undefined, string, Buffer | string | undefined]> = [
             [opts.pdf, `${base}.pdf`, docs.pdf], [opts.cda, `${base}.xml`, docs.cda], [opts.xdm, `${base}_IHE_XDM.ZIP`, docs.xdm],
           ];

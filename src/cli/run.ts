@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { Dispatcher, emptySummary, exitCodeOf } from '../dispatcher.js';
-import { createTransport } from '../mail/transports.js';
+import { Pipeline } from '../pipeline.js';
+import { emptySummary, exitCodeOf } from '../summary.js';
+import { transportKind } from '../mail/transports.js';
 import { pollReceipts, type PollResult } from '../mail/receipts/poller.js';
 import { LockBusy } from '../queue/lock.js';
 import type { ResolvedConfig } from '../config/load.js';
@@ -14,20 +15,21 @@ export function register(program: Command): void {
     .action(async (_opts, cmd: Command) => {
       const cfg = config(cmd);
       const state = openStateOrExplain(cfg);
-      const transport = createTransport(cfg);
+      const kind = transportKind(cfg);
+      const transport = kind.create();
       const summary = emptySummary();
       let receipts: PollResult | { error: string } | undefined;
       try {
-        const dispatcher = new Dispatcher(cfg, state.journal, transport);
+        const pipeline = new Pipeline(cfg, state.journal, transport);
         await withProgress(globals(cmd), () => `${summary.claimed} file(s) claimed, ${summary.reports} report(s), ${summary.sent} message(s) sent`, async () => {
-          await dispatcher.pass(summary, cfg.transport.smtp?.pool ?? 1);
+          await pipeline.pass(summary, kind.concurrency);
         });
         if (cfg.receipts.imap) receipts = await pollReceipts(cfg, state.journal).catch((err: Error) => ({ error: err.message }));
       } finally {
         await transport.close();
         state.close();
       }
-      out(cmd, receipts ? { ...summary, receipts } : summary, () => [...summaryLines(summary, Boolean(globals(cmd).quiet)),
+      out(cmd, receipts ? { ...summary, receipts } : summary, () => [...summaryLines(summary, Boolean(globals(cmd).quiet), kind.sends),
         ...(!receipts ? [] : 'error' in receipts ? [`receipts: cannot read the lab mailbox: ${receipts.error}`]
           : [`receipts: ${receipts.handled} handled${receipts.unmatched ? `, ${receipts.unmatched} not about this journal's messages (left in the mailbox)` : ''}`])]);
       process.exitCode = receipts && 'error' in receipts ? 1 : exitCodeOf(summary);

@@ -5,8 +5,7 @@ import { CliError } from './context.js';
 
 export function register(program: Command): void {
   program.command('schema')
-    .description('print a JSON Schema: `report` (the LabReport JSON input format) or `config` (labmss.json)')
-    .argument('<which>', 'report | config')
+    .argument('<which>')
     .action((which: string) => {
       const schemas: Record<string, unknown> = { report: labReportSchema, config: configSchema };
       if (!(which in schemas)) throw new CliError(`unknown schema "${which}": use \`labmss schema report\` or \`labmss schema config\``);

@@ -1,53 +1,45 @@
 import type { Command } from 'commander';
-import { Dispatcher, emptySummary, exitCodeOf } from '../dispatcher.js';
-import { createTransport } from '../mail/transports.js';
-import { routeReport } from '../routing/resolve.js';
-import { routingContext } from '../routing/context.js';
-import { loadAddressBook } from '../routing/address-book.js';
-import { CliError, config, globals, openState, openUnlocked, out } from './context.js';
+import { Pipeline } from '../pipeline.js';
+import { emptySummary, exitCodeOf } from '../summary.js';
+import { transportKind } from '../mail/transports.js';
+import { CliError, config, EXIT, globals, openState, out } from './context.js';
 import { summaryLines } from './summary.js';
-import { parseFile } from './parse.js';
-import { patientDisplayName } from '../documents/names.js';
+import { parseMailbox } from '../routing/mailbox.js';
+import { planFiles, verdictLines, verdictOf, verdictProblem } from './plan-files.js';
 
 export function register(program: Command): void {
   program.command('send')
     .description('process and send files given by hand (the originals stay where they are)')
     .argument('<files...>')
     .option('--to <address...>', 'send to these addresses instead of the recipients the report names')
-    .option('--dry-run', 'parse and route only: print who would receive what, send and record nothing')
+    .option('--dry-run', 'show who would receive what (the same decision `run` takes), send and record nothing')
     .option('--force', 'send even if the same bytes were sent before')
     .action(async (files: string[], opts: { to?: string[]; dryRun?: boolean; force?: boolean }, cmd: Command) => {
       const cfg = config(cmd);
-      for (const a of opts.to ?? []) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a)) throw new CliError(`--to ${a}: not an email address`);
+      const to = opts.to?.map((a) => {
+        const m = parseMailbox(a);
+        if (!m.ok) throw new CliError(`--to: not one email address (${m.reason})`);
+        return m.address;
+      });
       if (opts.dryRun) {
-        // Routed exactly as a real run would (directory, allow-list), reading the journal and writing nothing.
-        const journal = openUnlocked(cfg, 'send --dry-run');
-        let plan;
-        try {
-          const routing = routingContext(journal.db, cfg, loadAddressBook(cfg.addressBook));
-          plan = files.map((file) => ({ file, reports: parseFile(file, cfg.intake.hprimCharset).reports.map((r) => ({
-            patient: patientDisplayName(r), dossier: r.request.fillerId, ...routeReport(r, routing.ctx, opts.to),
-          })) }));
-        } finally { journal.close(); }
-        out(cmd, plan, () => plan.flatMap((f) => f.reports.flatMap((r) => [
-          `${f.file}: ${r.patient} (dossier ${r.dossier ?? '?'})`,
-          ...r.recipients.map((x) => `  would send to ${x.address} (${x.role})`),
-          ...r.unrouted.map((u) => `  would hold: ${u.who}: ${u.reason}`),
-        ])));
+        const verdicts = (await planFiles(cmd, files, { to, force: opts.force })).map(verdictOf);
+        out(cmd, verdicts, () => verdicts.flatMap((v) => verdictLines(v)));
+        process.exitCode = verdicts.some(verdictProblem) ? EXIT.PROBLEMS : EXIT.OK;
         return;
       }
       const state = openState(cfg, 'send');
-      const transport = createTransport(cfg);
+      const kind = transportKind(cfg);
+      const transport = kind.create();
       const summary = emptySummary();
       try {
-        const dispatcher = new Dispatcher(cfg, state.journal, transport);
-        for (const file of files) await dispatcher.submit(file, summary, { to: opts.to, force: opts.force });
-        await dispatcher.deliverDue(summary, cfg.transport.smtp?.pool ?? 1);
+        const pipeline = new Pipeline(cfg, state.journal, transport);
+        for (const file of files) await pipeline.submit(file, summary, { to, force: opts.force });
+        await pipeline.deliverDue(summary, kind.concurrency);
       } finally {
         await transport.close();
         state.close();
       }
-      out(cmd, summary, () => summaryLines(summary, Boolean(globals(cmd).quiet)));
+      out(cmd, summary, () => summaryLines(summary, Boolean(globals(cmd).quiet), kind.sends));
       process.exitCode = exitCodeOf(summary);
     });
 }

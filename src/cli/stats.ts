@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { loadMapping } from '../loinc/index.js';
+import { mappingFromConfig } from '../loinc/index.js';
 import { monthlyStats, reportDirIn, type MonthStats } from '../stats/monthly.js';
+import { t } from '../i18n/index.js';
 import { CliError, config, openReadOnly, out } from './context.js';
 
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)} %`);
@@ -13,23 +14,23 @@ function duration(s: number): string {
 }
 
 export function statsLines(months: MonthStats[], currency = '€'): string[] {
-  if (!months.length) return ['no reports in the journal for that period'];
+  const s = t().stats;
+  if (!months.length) return [s.none];
   return months.flatMap((m) => [
     `${m.month}`,
-    `  reports ${m.reports}, messages ${m.messages} to ${m.recipients} recipient(s); held ${m.held}, failed ${m.failed}, waiting ${m.waiting}`,
-    `  delivered ${pct(m.deliveredRate)}, bounced ${pct(m.bouncedRate)}, read ${pct(m.readRate)}; median time to delivery ` +
-      (m.medianDelay ? `${duration(m.medianDelay.seconds)}${m.medianDelay.basis === 'accepted' ? ' (to the operator: no delivery reports yet)' : ''}` : '-'),
-    `  stage 2 (CR-BIO) ${pct(m.stage2Share)} of messages; LOINC coverage ${pct(m.loinc.share)} (${m.loinc.coded}/${m.loinc.results} results)`,
-    `  not printed and posted: ${m.dematerialisation.letters} letter(s), ${m.dematerialisation.pages} page(s), ${m.dematerialisation.postage.toFixed(2)} ${currency} of postage`,
+    s.volume({ reports: m.reports, messages: m.messages, recipients: m.recipients, held: m.held, failed: m.failed, waiting: m.waiting }),
+    s.rates({ delivered: pct(m.deliveredRate), bounced: pct(m.bouncedRate), read: pct(m.readRate),
+      delay: m.medianDelay ? `${duration(m.medianDelay.seconds)}${m.medianDelay.basis === 'accepted' ? s.toOperator : ''}` : '-' }),
+    s.stage2({ share: pct(m.stage2Share), loinc: pct(m.loinc.share), coded: m.loinc.coded, results: m.loinc.results }),
+    s.paper({ letters: m.dematerialisation.letters, pages: m.dematerialisation.pages, postage: m.dematerialisation.postage.toFixed(2), currency }),
   ]);
 }
 
 export function register(program: Command): void {
   program.command('stats')
-    .description('monthly figures: reports, messages, delivery/bounce/read rates, delay, stage 2 and LOINC coverage, paper saved')
-    .option('--month <YYYY-MM>', 'only this month')
+    .option('--month <YYYY-MM>')
     .action((opts: { month?: string }, cmd: Command) => {
-      if (opts.month && !/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) throw new CliError(`--month ${opts.month}: expected YYYY-MM, e.g. 2026-11`);
+      if (opts.month && !/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.month)) throw new CliError(t().stats.badMonth({ value: opts.month }));
       const cfg = config(cmd);
       const journal = openReadOnly(cfg);
       try {
@@ -37,7 +38,7 @@ export function register(program: Command): void {
           timezone: cfg.lab.timezone,
           postagePerLetter: cfg.stats.postagePerLetter,
           reportDir: reportDirIn(cfg.paths.state),
-          mapping: cfg.loinc.mapping ? loadMapping(readFileSync(cfg.loinc.mapping, 'utf8'), cfg.loinc.mapping) : undefined,
+          mapping: mappingFromConfig(cfg.loinc, (f) => readFileSync(f, 'utf8')),
           month: opts.month,
         });
         out(cmd, { postagePerLetter: cfg.stats.postagePerLetter, months }, () => statsLines(months));

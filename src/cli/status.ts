@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
 import { readdirSync } from 'node:fs';
 import { spoolLayout } from '../queue/spool.js';
+import { diskUse } from '../retention/disk.js';
+import { paintLine } from '../ui/colour.js';
+import { formatBytes, formatTime, t } from '../i18n/index.js';
 import { config, openReadOnly, out } from './context.js';
 
 const ATTENTION = ['held', 'failed', 'bounced', 'deferred'] as const;
 
 export function register(program: Command): void {
   program.command('status')
-    .description('deliveries by state; held, failed, bounced and deferred ones with their reasons; quarantined files')
     .action((_opts, cmd: Command) => {
       const cfg = config(cmd);
       const journal = openReadOnly(cfg);
@@ -20,18 +22,23 @@ export function register(program: Command): void {
         const quarantined = journal.filesInState('quarantined').map((f) => ({ file: `F${f.id}`, name: f.name, path: f.spool_path, reason: f.error }));
         const layout = spoolLayout(cfg.paths.state);
         const waiting = readdirSync(layout.incoming).filter((n) => !n.startsWith('.')).length;
-        const value = { counts, attention, quarantined, inSpool: waiting };
+        const disk = diskUse(cfg.paths.state);
+        const value = { counts, attention, quarantined, inSpool: waiting, disk };
         out(cmd, value, () => {
+          const m = t().status;
+          const state = (k: string) => m.states[k] ?? k;
           const lines = [Object.keys(counts).length
-            ? Object.entries(counts).sort().map(([k, v]) => `${k} ${v}`).join(', ')
-            : 'no deliveries yet'];
-          if (waiting) lines.push(`${waiting} claimed file(s) not finished (resumed by the next run)`);
+            ? Object.entries(counts).sort().map(([k, v]) => `${state(k)} ${v}`).join(', ')
+            : m.none];
+          lines.push(m.disk({ total: formatBytes(disk.total), parts: Object.entries(disk.parts).sort(([, a], [, b]) => b - a)
+            .map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ') }));
+          if (waiting) lines.push(m.inSpool({ n: waiting }));
           for (const a of attention) {
-            const when = a.state === 'deferred' ? ` (attempt ${a.attempts}, next ${a.nextAttempt})` : '';
-            lines.push(`${a.state} ${a.delivery} ${a.report} ${a.recipient}${when}: ${a.reason ?? ''}`);
+            const when = a.state === 'deferred' ? m.attempt({ attempts: a.attempts, next: formatTime(a.nextAttempt) }) : '';
+            lines.push(paintLine(a.state, `${state(a.state)} ${a.delivery} ${a.report} ${a.recipient}${when}: ${a.reason ?? ''}`));
           }
-          for (const q of quarantined) lines.push(`quarantined ${q.file} ${q.path}: ${q.reason}`);
-          if (attention.some((a) => a.state !== 'deferred')) lines.push('`labmss show D<id>` tells the whole story; `labmss resend R<id> --to ADDRESS` sends it elsewhere');
+          for (const q of quarantined) lines.push(paintLine('quarantined', `${state('quarantined')} ${q.file} ${q.path}: ${q.reason}`));
+          if (attention.some((a) => a.state !== 'deferred')) lines.push(m.hint);
           return lines;
         });
       } finally {

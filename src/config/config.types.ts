@@ -58,9 +58,17 @@ export interface LabmssConfig {
   };
   intake?: {
     /**
-     * A file modified less than this many seconds ago is not claimed (still being written).
+     * A file is taken once its size and mtime looked the same at two looks this many seconds apart, on labmss's own clock (never the file's mtime against the clock). 0: no wait (for a LIS that writes under a temp name and renames).
      */
     settleSeconds?: number;
+    /**
+     * For a LIS that writes a completion marker beside each finished file: its name, `*` standing for the file's name (`*.ok` → CR12.hpr.ok) or `{stem}` for the name without its extension (`{stem}.ok` → CR12.ok). A file is then taken only once its marker exists, and the marker is removed with it.
+     */
+    readyMarker?: string;
+    /**
+     * A stable file whose format announces an end it lacks (HL7 batch without BTS/FTS, HPRIM without its L record) is waited for this long before it is taken anyway (and then checked by the parser).
+     */
+    endWaitSeconds?: number;
     /**
      * File-name globs never claimed (temporary names of write-then-rename).
      */
@@ -69,6 +77,13 @@ export interface LabmssConfig {
      * Charset of HPRIM files that declare none (ISO-8859-1 by the standard).
      */
     hprimCharset?: string;
+    /**
+     * A file that would produce more messages than this is held for a person (a LIS export gone wrong).
+     */
+    maxMessagesPerFile?: number;
+    /**
+     * Larger export files are quarantined without being read or parsed.
+     */
     maxFileMegabytes?: number;
   };
   /**
@@ -147,21 +162,73 @@ export interface LabmssConfig {
     workers?: number;
   };
   watch?: {
-    stableMilliseconds?: number;
+    /**
+     * Watch by polling the folder's files instead of inotify: needed on network shares (CIFS/SMB, NFS), where change events never arrive.
+     */
+    usePolling?: boolean;
+    /**
+     * With usePolling: how often each file of the export folder is looked at.
+     */
+    pollingIntervalMilliseconds?: number;
+    /**
+     * The whole export folder is looked at this often, a safety net for events the watcher missed.
+     */
+    rescanSeconds?: number;
     concurrency?: number;
     retryPollSeconds?: number;
+    /**
+     * The daemon serves /health and Prometheus /metrics over HTTP on this loopback port (absent: no HTTP at all).
+     */
+    metrics?: {
+      port: number;
+      /**
+       * Loopback only: the figures are not for the network.
+       */
+      host?: '127.0.0.1' | '::1' | 'localhost';
+    };
   };
   loinc?: {
     /**
      * The lab's mapping CSV: local code → LOINC (and optional unit conversion).
      */
     mapping?: string;
+    /**
+     * Also give a result the LOINC code of the shipped catalog entry whose usual local code it carries (GLY → 2345-7). Off by default: only codes the lab's biologist validated (in the input or the mapping file) go out; `labmss loinc suggest` drafts a mapping to review instead.
+     */
+    catalogAliases?: boolean;
   };
   stats?: {
     postagePerLetter?: number;
   };
   log?: {
     level?: 'debug' | 'info' | 'warn' | 'error';
+  };
+  ui?: {
+    /**
+     * Language of what labmss tells people (absent: the locale, LC_ALL / LC_MESSAGES / LANG). --json and the daemon logs stay English.
+     */
+    language?: 'fr' | 'en';
+  };
+  /**
+   * How long proof and documents are kept; `labmss purge` removes only what is older. The journal events are never removed.
+   */
+  retention?: {
+    /**
+     * The exact sent messages (mail/D*.eml) and the original input files (done/): proof of what went to whom.
+     */
+    proofYears?: number;
+    /**
+     * The rendered PDFs, CDAs and XDM zips (reports/): they can be rendered again from the input kept as proof.
+     */
+    documentYears?: number;
+    /**
+     * Messages of the outbox transport.
+     */
+    outboxDays?: number;
+    /**
+     * Quarantined files and their reasons.
+     */
+    quarantineDays?: number;
   };
 }
 /**
@@ -284,9 +351,17 @@ export interface ResolvedConfig {
   };
   intake: {
     /**
-     * A file modified less than this many seconds ago is not claimed (still being written).
+     * A file is taken once its size and mtime looked the same at two looks this many seconds apart, on labmss's own clock (never the file's mtime against the clock). 0: no wait (for a LIS that writes under a temp name and renames).
      */
     settleSeconds: number;
+    /**
+     * For a LIS that writes a completion marker beside each finished file: its name, `*` standing for the file's name (`*.ok` → CR12.hpr.ok) or `{stem}` for the name without its extension (`{stem}.ok` → CR12.ok). A file is then taken only once its marker exists, and the marker is removed with it.
+     */
+    readyMarker?: string;
+    /**
+     * A stable file whose format announces an end it lacks (HL7 batch without BTS/FTS, HPRIM without its L record) is waited for this long before it is taken anyway (and then checked by the parser).
+     */
+    endWaitSeconds: number;
     /**
      * File-name globs never claimed (temporary names of write-then-rename).
      */
@@ -295,6 +370,13 @@ export interface ResolvedConfig {
      * Charset of HPRIM files that declare none (ISO-8859-1 by the standard).
      */
     hprimCharset: string;
+    /**
+     * A file that would produce more messages than this is held for a person (a LIS export gone wrong).
+     */
+    maxMessagesPerFile: number;
+    /**
+     * Larger export files are quarantined without being read or parsed.
+     */
     maxFileMegabytes: number;
   };
   /**
@@ -373,20 +455,72 @@ export interface ResolvedConfig {
     workers?: number;
   };
   watch: {
-    stableMilliseconds: number;
+    /**
+     * Watch by polling the folder's files instead of inotify: needed on network shares (CIFS/SMB, NFS), where change events never arrive.
+     */
+    usePolling: boolean;
+    /**
+     * With usePolling: how often each file of the export folder is looked at.
+     */
+    pollingIntervalMilliseconds: number;
+    /**
+     * The whole export folder is looked at this often, a safety net for events the watcher missed.
+     */
+    rescanSeconds: number;
     concurrency: number;
     retryPollSeconds: number;
+    /**
+     * The daemon serves /health and Prometheus /metrics over HTTP on this loopback port (absent: no HTTP at all).
+     */
+    metrics?: {
+      port: number;
+      /**
+       * Loopback only: the figures are not for the network.
+       */
+      host: '127.0.0.1' | '::1' | 'localhost';
+    };
   };
   loinc: {
     /**
      * The lab's mapping CSV: local code → LOINC (and optional unit conversion).
      */
     mapping?: string;
+    /**
+     * Also give a result the LOINC code of the shipped catalog entry whose usual local code it carries (GLY → 2345-7). Off by default: only codes the lab's biologist validated (in the input or the mapping file) go out; `labmss loinc suggest` drafts a mapping to review instead.
+     */
+    catalogAliases: boolean;
   };
   stats: {
     postagePerLetter: number;
   };
   log: {
     level: 'debug' | 'info' | 'warn' | 'error';
+  };
+  ui: {
+    /**
+     * Language of what labmss tells people (absent: the locale, LC_ALL / LC_MESSAGES / LANG). --json and the daemon logs stay English.
+     */
+    language?: 'fr' | 'en';
+  };
+  /**
+   * How long proof and documents are kept; `labmss purge` removes only what is older. The journal events are never removed.
+   */
+  retention: {
+    /**
+     * The exact sent messages (mail/D*.eml) and the original input files (done/): proof of what went to whom.
+     */
+    proofYears: number;
+    /**
+     * The rendered PDFs, CDAs and XDM zips (reports/): they can be rendered again from the input kept as proof.
+     */
+    documentYears: number;
+    /**
+     * Messages of the outbox transport.
+     */
+    outboxDays: number;
+    /**
+     * Quarantined files and their reasons.
+     */
+    quarantineDays: number;
   };
 }

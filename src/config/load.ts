@@ -4,7 +4,8 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import schema from './config.schema.json' with { type: 'json' };
 import { validate } from './config.validate.js';
 import type { LabmssConfig, ResolvedConfig, Secret } from './config.types.js';
-import { describeErrors } from '../model/validate.js';
+import { describeErrors, type SchemaProblem } from '../model/validate.js';
+import { t } from '../i18n/index.js';
 
 export { schema as configSchema };
 export type { ResolvedConfig };
@@ -31,13 +32,13 @@ export function configPath(explicit?: string): string {
 export function loadConfig(explicit?: string): LoadedConfig {
   const file = configPath(explicit);
   if (!existsSync(file)) {
-    throw new ConfigError(`no config at ${file}: pass --config PATH, set LABMSS_CONFIG, or run \`labmss init\` to write one`);
+    throw new ConfigError(t().config.missing({ file }));
   }
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError(`${file}: not valid JSON: ${(err as Error).message}`);
+    throw new ConfigError(t().config.notJson({ file, error: (err as Error).message }));
   }
   return { config: resolveConfig(value, file), file };
 }
@@ -45,8 +46,8 @@ export function loadConfig(explicit?: string): LoadedConfig {
 /** Validates a parsed config, fills the defaults and makes every path absolute (relative to the config file). */
 export function resolveConfig(value: unknown, file: string): ResolvedConfig {
   if (!check(value)) {
-    const lines = describeErrors(check.errors ?? []).map((p) => `  ${keyOf(p.pointer)}: ${p.message}`);
-    throw new ConfigError(`${file}: invalid configuration\n${lines.join('\n')}`);
+    const lines = describeErrors(check.errors ?? []).map((p) => `  ${keyOf(p.pointer)}: ${wording(p)}`);
+    throw new ConfigError(`${t().config.invalid({ file })}\n${lines.join('\n')}`);
   }
   const config = value as unknown as ResolvedConfig;
   const base = dirname(file);
@@ -69,9 +70,29 @@ export function resolveConfig(value: unknown, file: string): ResolvedConfig {
     if (imap.password?.file) imap.password.file = abs(imap.password.file);
   }
   if (config.transport.type === 'smtp' && !smtp) {
-    throw new ConfigError(`${file}: invalid configuration\n  transport.smtp: required when transport.type is "smtp"`);
+    throw new ConfigError(`${t().config.invalid({ file })}\n  transport.smtp: ${t().config.smtpRequired}`);
   }
   return config;
+}
+
+/** A schema problem in the words of a person editing the file (ajv's own are for programmers). */
+function wording(p: SchemaProblem): string {
+  const m = t().config;
+  const params = p.params ?? {};
+  switch (p.keyword) {
+    case 'required': return m.required({ name: String(params.missingProperty) });
+    case 'additionalProperties': return m.unknown({ name: String(params.additionalProperty) });
+    case 'enum': return m.oneOf({ values: (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ') });
+    case 'type': return m.type[String(params.type).split(',')[0]!] ?? p.message;
+    case 'pattern': return m.patterns[String(params.pattern)] ?? m.pattern;
+    default: return p.message;
+  }
+}
+
+/** Why a file named in the config cannot be read, in words (not `ENOENT`). */
+export function unreadable(what: string, path: string, err: unknown): ConfigError {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  return new ConfigError(t().config.unreadable({ what, path, why: t().config.why[code] ?? (err as Error).message }));
 }
 
 /** `/transport/smtp/port` → `transport.smtp.port`, the way a person names a key. */
@@ -84,14 +105,14 @@ export function readSecret(secret: Secret | undefined, what: string): string | u
   if (!secret) return undefined;
   if (secret.env) {
     const v = process.env[secret.env];
-    if (v === undefined) throw new ConfigError(`${what}: environment variable ${secret.env} is not set`);
+    if (v === undefined) throw new ConfigError(t().config.envUnset({ what, env: secret.env }));
     return v;
   }
   if (secret.file) {
     try {
       return readFileSync(secret.file, 'utf8').replace(/\r?\n$/, '');
     } catch (err) {
-      throw new ConfigError(`${what}: cannot read ${secret.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw unreadable(what, secret.file, err);
     }
   }
   return undefined;

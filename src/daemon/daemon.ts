@@ -1,8 +1,12 @@
-import { basename } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
-import { Dispatcher, emptySummary, type PassSummary } from '../dispatcher.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pipeline, TransientFault } from '../pipeline.js';
+import { describeFault } from '../queue/faults.js';
+import { emptySummary, type PassSummary } from '../summary.js';
 import type { Journal } from '../queue/journal.js';
-import { listExport } from '../queue/spool.js';
+import { ExportLooker, intakeRules, type LookResult } from '../intake/look.js';
 import type { Transport } from '../mail/transport.js';
 import type { Logger } from './logger.js';
 import { PathQueue } from './path-queue.js';
@@ -20,8 +24,12 @@ export interface DaemonDeps {
 }
 
 /** What the daemon works with; replaced as a whole when the config is reloaded. */
-interface Context { config: ResolvedConfig; dispatcher: Dispatcher; transport: Transport }
+interface Context { config: ResolvedConfig; pipeline: Pipeline; transport: Transport; looker: ExportLooker }
 
+const FIRST_FAULT_DELAY_MS = 5_000;
+const MAX_FAULT_DELAY_MS = 300_000;
+
+const inodeOf = (path: string) => { try { return statSync(path).ino; } catch { return undefined; } };
 const ids = (list: Array<{ delivery: number }>) => list.map((x) => `D${x.delivery}`);
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -38,9 +46,17 @@ export class Daemon {
   private readonly receipts: SerialJob;
   private readonly abort = new AbortController();
   private watcher?: ExportWatcher;
+  /** The inode of the export folder the watcher watches. */
+  private watchedFolder?: number;
   private timers: NodeJS.Timeout[] = [];
+  /** Names the watcher reported, looked at again until finished (or gone). */
+  private looking = new Set<string>();
+  /** The one timer of the next look at `looking`, and when it fires. */
+  private lookTimer?: { timer: NodeJS.Timeout; at: number };
   private intakeLane: Promise<void> = Promise.resolve();
   private stopping = false;
+  /** The current wait after a fault of the machine; 0 when there is none. */
+  private faultDelayMs = 0;
   /** Counters for the shutdown line and for tests. */
   readonly totals = { files: 0, reports: 0, sent: 0, quarantined: 0, duplicates: 0 };
 
@@ -57,7 +73,8 @@ export class Daemon {
   private contextFor(config: ResolvedConfig): Context {
     const transport = this.deps.createTransport(config);
     try {
-      return { config, transport, dispatcher: new Dispatcher(config, this.deps.journal, transport) };
+      const looker = new ExportLooker(config.paths.export, intakeRules(config));
+      return { config, transport, looker, pipeline: new Pipeline(config, this.deps.journal, transport) };
     } catch (err) {
       void transport.close();
       throw err;
@@ -68,43 +85,68 @@ export class Daemon {
   async start(): Promise<void> {
     const { config } = this.ctx;
     const resumed = emptySummary();
-    await this.ctx.dispatcher.resumeIncoming(resumed);
+    let fault: TransientFault | undefined;
+    try {
+      await this.ctx.pipeline.resumeIncoming(resumed);
+    } catch (err) {
+      if (!(err instanceof TransientFault)) throw err;
+      fault = err;
+    }
     if (resumed.claimed || resumed.reports || resumed.quarantined.length) {
       this.log.info({ files: resumed.claimed, reports: resumed.reports, quarantined: resumed.quarantined.length }, 'resumed files claimed before a stop');
     }
+    this.releaseHeld();
     const sending = this.deps.journal.deliveriesInStates(['sending']).map((d) => `D${d.id}`);
     if (sending.length) this.log.info({ deliveries: sending }, 'deliveries caught sending by a stop: resending the same message');
     this.startWatcher();
-    this.intakeLane = this.runIntake();
+    this.intakeLane = (fault ? this.waitOutFault(fault) : Promise.resolve()).then(() => this.runIntake());
     this.delivery.kick();
     this.startTimers();
     this.log.info({ export: config.paths.export, state: config.paths.state, transport: this.ctx.transport.name,
-      concurrency: config.watch.concurrency, stableMs: config.watch.stableMilliseconds }, 'watching');
+      concurrency: config.watch.concurrency, settleSeconds: config.intake.settleSeconds, polling: config.watch.usePolling }, 'watching');
+  }
+
+  /** Held deliveries whose address was the problem: at start and after a reload (address book, directory, list). */
+  private releaseHeld(): void {
+    const released = this.ctx.pipeline.releaseHeld(emptySummary()).released;
+    if (released.length) this.log.info({ deliveries: released.map((r) => `D${r.delivery}`) }, 'held deliveries released: their cause has gone');
   }
 
   private startWatcher(): void {
-    const { config } = this.ctx;
     this.watchFolder();
     this.scan();
-    // A file finished just before the watch began is too fresh for this scan and sends no more events.
-    this.later(config.watch.stableMilliseconds + 200, () => this.scan());
   }
 
   /**
    * Watches the export folder unless it is already watched. A folder missing or replaced stops the watch;
-   * it is tried again on every scan tick, and the scan finds the files meanwhile.
+   * it is started again on every rescan, and the rescan finds the files meanwhile. An error about one file
+   * (a watch limit reached in a huge backlog, a file the account cannot read) keeps the watch on the
+   * others: the rescans find that file.
    */
   private watchFolder(): void {
-    if (this.watcher || this.stopping) return;
+    if (this.stopping) return;
     const { config } = this.ctx;
+    const folder = inodeOf(config.paths.export);
+    if (this.watcher && folder === this.watchedFolder) return;
+    void this.watcher?.close(); // the folder was replaced (or removed): its watch sees nothing any more
+    this.watchedFolder = folder;
     const lost = (err: Error) => {
-      this.log.error({ err: err.message }, 'cannot watch the export folder; the periodic scan still finds files');
-      this.watcher?.close();
+      this.log.error({ err: err.message, polling: config.watch.usePolling }, 'cannot watch the export folder; the periodic scan still finds files');
+      void this.watcher?.close();
       this.watcher = undefined;
     };
+    let warned = 0;
+    const failed = (err: Error & { path?: string }) => {
+      const onTheFolder = err.path === undefined || resolve(err.path) === resolve(config.paths.export);
+      if (onTheFolder || folder === undefined || inodeOf(config.paths.export) !== folder) return lost(err);
+      if (Date.now() - warned < config.watch.rescanSeconds * 1000) return;
+      warned = Date.now();
+      this.log.warn({ err: err.message }, 'a file of the export folder cannot be watched; the periodic scan finds it');
+    };
     try {
-      this.watcher = watchExport(config.paths.export, { ignore: config.intake.ignore, stableMs: config.watch.stableMilliseconds, onError: lost },
-        (path) => { if (!this.stopping) this.queue.push(path); });
+      this.watcher = watchExport(config.paths.export,
+        { ignore: config.intake.ignore, usePolling: config.watch.usePolling, intervalMs: config.watch.pollingIntervalMilliseconds, onReady: () => this.scan(), onError: failed },
+        (name) => this.changed(name));
     } catch (err) {
       lost(err as Error);
     }
@@ -112,36 +154,68 @@ export class Daemon {
 
   private startTimers(): void {
     const { config } = this.ctx;
-    this.timers.push(setInterval(() => { this.watchFolder(); this.scan(); this.delivery.kick(); }, config.watch.retryPollSeconds * 1000));
+    this.timers.push(setInterval(() => { this.watchFolder(); this.scan(); }, config.watch.rescanSeconds * 1000));
+    this.timers.push(setInterval(() => this.delivery.kick(), config.watch.retryPollSeconds * 1000));
     if (config.receipts.imap && this.deps.pollReceipts) {
       this.timers.push(setInterval(() => this.receipts.kick(), config.receipts.pollSeconds * 1000));
       this.receipts.kick();
     }
   }
 
-  private later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => { this.timers = this.timers.filter((x) => x !== t); fn(); }, ms);
-    this.timers.push(t);
-  }
-
   private stopTimers(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
+    clearTimeout(this.lookTimer?.timer);
+    this.lookTimer = undefined;
   }
 
   /**
-   * Queues the finished files of the export folder: at start-up, and on every retry tick as a safety net
-   * for events the kernel dropped (an inotify queue overflows in a burst of thousands of files).
+   * Looks at the whole export folder and queues its finished files: at start-up, and every
+   * `watch.rescanSeconds` as a safety net for events the watcher missed (an inotify queue overflows in a
+   * burst of thousands of files; a share without polling sends none).
    */
   scan(): void {
     if (this.stopping) return;
-    const { config } = this.ctx;
     try {
-      const found = listExport(config.paths.export, { ignore: config.intake.ignore, settleMs: config.watch.stableMilliseconds, now: Date.now() });
-      for (const c of found) this.queue.push(c.path);
+      const found = this.ctx.looker.lookAll(Date.now());
+      this.looking = new Set(found.waiting);
+      this.found(found);
     } catch (err) {
       this.log.error({ err: message(err) }, 'cannot scan the export folder');
     }
+  }
+
+  /** The watcher saw `name` appear or change: look at it now, and again until it is finished. */
+  private changed(name: string): void {
+    if (this.stopping) return;
+    const subject = this.ctx.looker.subjectOf(name);
+    if (subject === undefined) {
+      this.scan(); // a marker that does not name its file
+      return;
+    }
+    this.looking.add(subject);
+    this.lookIn(0);
+  }
+
+  private lookAgain(): void {
+    this.lookTimer = undefined;
+    if (this.stopping) return;
+    const found = this.ctx.looker.lookAt(this.looking, Date.now());
+    this.looking = new Set(found.waiting);
+    this.found(found);
+  }
+
+  private found(found: LookResult): void {
+    for (const c of found.ready) this.queue.push(c.path);
+    if (found.nextLookMs !== undefined) this.lookIn(found.nextLookMs + 5);
+  }
+
+  /** One timer for every file being looked at: it fires at the earliest look any of them needs. */
+  private lookIn(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.lookTimer && this.lookTimer.at <= at) return;
+    clearTimeout(this.lookTimer?.timer);
+    this.lookTimer = { timer: setTimeout(() => this.lookAgain(), ms), at };
   }
 
   /** Looks for work now (SIGUSR2, e.g. after `labmss resend` queued deliveries). */
@@ -161,22 +235,50 @@ export class Daemon {
       await breathe();
       // In a burst, messages go out as files come in: intake waits while more than a few rounds of
       // messages are waiting, instead of rendering the whole burst before the first doctor gets anything.
-      if (this.ctx.dispatcher.journal.pendingCount() > 16 * this.ctx.config.watch.concurrency) await this.delivery.idle();
+      if (this.ctx.pipeline.journal.pendingCount() > 16 * this.ctx.config.watch.concurrency) await this.delivery.idle();
     }
   }
 
   private async processFile(path: string): Promise<void> {
     const summary = emptySummary();
+    // A file's name is often the patient's: it is logged at debug level only (`labmss log` has it).
     const file = basename(path);
     try {
-      if (!(await this.ctx.dispatcher.claimAndProcess(path, summary))) return;
+      const claimed = await this.ctx.pipeline.claimAndProcess(path, summary);
+      this.ctx.looker.settler.forget(file);
+      if (!claimed) return;
     } catch (err) {
-      this.log.error({ file, err: message(err) }, 'file not processed; a claimed file is resumed at the next start');
+      if (err instanceof TransientFault) return this.waitOutFault(err);
+      // File names are often patients' names: only at debug level.
+      this.log.debug({ file }, 'file not claimed');
+      this.log.error({ err: message(err) }, 'file not claimed; it stays in the export folder and is tried again at the next scan');
       return;
     }
     this.count(summary);
-    const outcome = summary.quarantined.length ? 'quarantined' : summary.duplicates ? 'duplicate' : 'parsed';
-    this.log.info({ file, outcome, reports: summary.reports, held: ids(summary.held) }, 'file processed');
+    const outcome = summary.quarantined.length ? 'quarantined' : summary.duplicates.length ? 'duplicate' : 'parsed';
+    this.log.debug({ file, outcome }, 'file processed');
+    this.log.info({ outcome, reports: summary.reports, held: ids(summary.held) }, 'file processed');
+    this.delivery.kick();
+  }
+
+  /**
+   * A fault of the machine (disk full, I/O error): the file stays claimed; intake waits, doubling the wait
+   * up to five minutes, then resumes the claimed files by itself — no restart needed.
+   */
+  private async waitOutFault(fault: TransientFault): Promise<void> {
+    this.faultDelayMs = Math.min(this.faultDelayMs ? this.faultDelayMs * 2 : FIRST_FAULT_DELAY_MS, MAX_FAULT_DELAY_MS);
+    this.log.warn({ file: fault.file, fault: describeFault(fault.cause), retryInSeconds: this.faultDelayMs / 1000 }, 'machine fault: the file stays claimed and is tried again');
+    try { await sleep(this.faultDelayMs, undefined, { signal: this.abort.signal }); } catch { return; }
+    const resumed = emptySummary();
+    try {
+      await this.ctx.pipeline.resumeIncoming(resumed);
+    } catch (err) {
+      if (err instanceof TransientFault) return this.waitOutFault(err);
+      throw err;
+    }
+    this.faultDelayMs = 0;
+    this.count(resumed);
+    this.log.info({ reports: resumed.reports, quarantined: resumed.quarantined.length }, 'fault gone: claimed files processed');
     this.delivery.kick();
   }
 
@@ -185,13 +287,13 @@ export class Daemon {
     this.totals.reports += s.reports;
     this.totals.sent += s.sent;
     this.totals.quarantined += s.quarantined.length;
-    this.totals.duplicates += s.duplicates;
+    this.totals.duplicates += s.duplicates.length;
   }
 
   private async deliveryPass(): Promise<void> {
     const ctx = this.ctx;
     const summary = emptySummary();
-    await ctx.dispatcher.deliverDue(summary, ctx.config.watch.concurrency, this.abort.signal);
+    await ctx.pipeline.deliverDue(summary, ctx.config.watch.concurrency, this.abort.signal);
     this.count(summary);
     if (summary.sent || summary.deferred.length || summary.failed.length || summary.held.length) {
       this.log.info({ sent: summary.sent, deferred: ids(summary.deferred), failed: ids(summary.failed), held: ids(summary.held) }, 'delivery pass');
@@ -227,12 +329,13 @@ export class Daemon {
     this.ctx = next;
     this.log.level = next.config.log.level;
     this.stopTimers();
-    this.watcher?.close();
+    void this.watcher?.close();
     this.watcher = undefined;
     this.startWatcher();
     this.startTimers();
     void this.delivery.idle().then(() => old.transport.close());
     this.log.info({ export: next.config.paths.export, transport: next.transport.name }, 'config reloaded');
+    this.releaseHeld();
     this.delivery.kick();
     return true;
   }
@@ -249,7 +352,7 @@ export class Daemon {
     this.queue.clear();
     this.queue.wake();
     this.abort.abort();
-    this.watcher?.close();
+    await this.watcher?.close();
     await Promise.all([this.intakeLane, this.delivery.close(), this.receipts.close()]);
     await this.ctx.transport.close();
   }

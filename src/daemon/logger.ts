@@ -5,8 +5,9 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /**
  * JSON lines on stdout, one object per event, for journald (`journalctl -u labmss -o cat | jq`).
- * What is logged: ids (F12, R3, D42), file names, states and counts. Never a patient's name, an INS, a
- * result value or a recipient address at info level: those stay in the journal, behind its file mode.
+ * What is logged: ids (F12, R3, D42), states and counts. Never a file name (often the patient's), a
+ * patient's name, an INS, a result value or a recipient address at info or warn level: those stay in the
+ * journal, behind its file mode, and in debug lines.
  */
 export function createLogger(level: LogLevel, destination: NodeJS.WritableStream = process.stdout): Logger {
   return pino({

@@ -1,4 +1,4 @@
-import type { LabReport } from '../model/labreport.types.js';
+import type { LabReport, Practitioner } from '../model/labreport.types.js';
 
 /** How people and dates are written in what doctors and patients read (French conventions). */
 
@@ -10,6 +10,14 @@ export function patientDisplayName(report: LabReport): string {
   return p.birthFamilyName && p.birthFamilyName.toUpperCase() !== p.familyName.toUpperCase()
     ? `${name} (né(e) ${p.birthFamilyName.toUpperCase()})`
     : name;
+}
+
+/** `Dr Jean MARTIN`, or the name as written when the input could not split it; then what else the input says of him. */
+export function practitionerName(p: Practitioner): string {
+  const parts = [p.title, p.givenName, p.familyName].filter((s): s is string => !!s && s.trim() !== '');
+  const name = parts.length > (p.title ? 1 : 0) ? parts.join(' ') : [p.title, p.name].filter(Boolean).join(' ');
+  const who = name || p.code || p.rpps || p.adeli || '';
+  return p.details ? `${who}, ${p.details}` : who;
 }
 
 /** ISO date or date-time → `JJ/MM/AAAA` or `JJ/MM/AAAA HH:mm`, at the precision given. */

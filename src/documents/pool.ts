@@ -4,6 +4,7 @@ import type { LabReport } from '../model/labreport.types.js';
 import { hold, type Hold } from '../gate/hold.js';
 import type { DocumentIds, RenderedDocuments, renderDocuments } from './render.js';
 import type { ComposeInput, PreparedMessage } from '../mail/compose.js';
+import { DOCUMENT_KINDS, type DocumentKindId } from './kinds.js';
 
 type RenderOptions = Parameters<typeof renderDocuments>[2];
 
@@ -25,16 +26,20 @@ export interface MessageOptions {
   from: ComposeInput['from'];
   nil: string;
   readReceipt: boolean;
-  /** The stages the report's recipients get it at; stage 2 is skipped when the report has no CR-BIO. */
-  stages: Array<1 | 2>;
+  /** The document kinds the report's recipients get (kindFor); a structured kind is skipped when the report has no CDA. */
+  kinds: DocumentKindId[];
 }
 
 export interface RenderedReport extends RenderedDocuments {
-  /** With MessageOptions: prepareMessage of the report at each stage asked, for messageParts per recipient. */
-  messages?: Partial<Record<1 | 2, PreparedMessage>>;
+  /** With MessageOptions: prepareMessage of the report for each kind asked, for messageParts per recipient. */
+  messages?: Partial<Record<DocumentKindId, PreparedMessage>>;
 }
 
-export type RenderReply = { id: number; docs: RenderedReport } | { id: number; error: string };
+/** A prepared message as it crosses threads: its kind (functions) by id. */
+export type WirePrepared = Omit<PreparedMessage, 'input'> & { input: Omit<PreparedMessage['input'], 'kind'> & { kind: DocumentKindId } };
+export type WireReport = Omit<RenderedReport, 'messages'> & { messages?: Partial<Record<DocumentKindId, WirePrepared>> };
+
+export type RenderReply = { id: number; docs: WireReport } | { id: number; error: string };
 
 /**
  * A report whose rendering crashed a render thread (out of memory, a native fault), once on each of two
@@ -183,16 +188,21 @@ export function createRenderPool(size: number, options: { resourceLimits?: Resou
   };
 }
 
-/** Buffers cross threads as Uint8Arrays: make them Buffers again, on the same memory. */
-function revived(docs: RenderedReport): RenderedReport {
+/** Buffers cross threads as Uint8Arrays: make them Buffers again, on the same memory; kinds again from their ids. */
+function revived(docs: WireReport): RenderedReport {
   const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
   const pdf = buf(docs.pdf);
   const xdm = docs.xdm && buf(docs.xdm);
-  const message = (m: PreparedMessage | undefined): PreparedMessage | undefined => m && {
+  const message = (m: WirePrepared): PreparedMessage => ({
     ...m,
     body: buf(m.body),
-    input: { ...m.input, pdf: { ...m.input.pdf, content: pdf }, ...(m.input.xdm ? { xdm: { ...m.input.xdm, content: xdm! } } : {}) },
-  };
-  const messages = docs.messages && Object.fromEntries(Object.entries(docs.messages).map(([stage, m]) => [stage, message(m)]));
-  return { ...docs, pdf, ...(xdm ? { xdm } : {}), ...(messages ? { messages } : {}) };
+    input: {
+      ...m.input,
+      kind: DOCUMENT_KINDS[m.input.kind],
+      documents: { ...m.input.documents, pdf: { ...m.input.documents.pdf, content: pdf }, ...(xdm ? { xdm } : {}) },
+    },
+  });
+  const { messages: wire, ...rest } = docs;
+  const messages = wire && (Object.fromEntries(Object.entries(wire).map(([kind, m]) => [kind, message(m)])) as RenderedReport['messages']);
+  return { ...rest, pdf, ...(xdm ? { xdm } : {}), ...(messages ? { messages } : {}) };
 }

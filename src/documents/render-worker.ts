@@ -1,7 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { renderDocuments, type RenderedDocuments } from './render.js';
-import type { RenderJob, RenderReply, RenderedReport } from './pool.js';
+import type { RenderJob, RenderReply, WireReport } from './pool.js';
 import { pdfFileName, prepareMessage } from '../mail/compose.js';
+import { DOCUMENT_KINDS } from './kinds.js';
 
 /**
  * A render thread of the pool: renders one job at a time with the same renderDocuments as the main thread,
@@ -19,24 +20,24 @@ port.on('message', (job: RenderJob) => {
     mapping: job.mapping === undefined ? undefined : shared.get(job.mapping) as Parameters<typeof renderDocuments>[2]['mapping'],
   }).then((docs) => withMessages(job, docs)).then((docs) => {
     const reply: RenderReply = { id: job.id, docs };
-    port.postMessage(reply, transferable(docs.pdf, docs.xdm, docs.messages?.[1]?.body, docs.messages?.[2]?.body));
+    port.postMessage(reply, transferable(docs.pdf, docs.xdm, ...Object.values(docs.messages ?? {}).map((m) => m.body)));
   }, (err: unknown) => {
     const reply: RenderReply = { id: job.id, error: err instanceof Error ? err.message : String(err) };
     port.postMessage(reply);
   });
 });
 
-/** The message bodies of the report at the stages asked (stage 2 only when there is a CR-BIO), encoded here, off the main thread. */
-async function withMessages(job: RenderJob, docs: RenderedDocuments): Promise<RenderedReport> {
+/** The message bodies of the report for the kinds asked (a structured kind only with a CDA), encoded here, off the main thread. */
+async function withMessages(job: RenderJob, docs: RenderedDocuments): Promise<WireReport> {
   if (!job.message) return docs;
-  const messages: NonNullable<RenderedReport['messages']> = {};
-  for (const stage of job.message.stages) {
-    if (stage === 2 && !docs.xdm) continue;
-    messages[stage] = await prepareMessage({
-      report: job.report, from: job.message.from, nil: job.message.nil, readReceipt: job.message.readReceipt,
-      pdf: { filename: pdfFileName(job.report), content: docs.pdf },
-      xdm: stage === 2 ? { content: docs.xdm!, cdaCode: docs.cdaCode! } : undefined,
-    });
+  const messages: NonNullable<WireReport['messages']> = {};
+  const documents = { pdf: { filename: pdfFileName(job.report), content: docs.pdf }, xdm: docs.xdm, cdaCode: docs.cdaCode };
+  for (const id of job.message.kinds) {
+    const kind = DOCUMENT_KINDS[id];
+    if (kind.structured && !docs.xdm) continue;
+    const { from, nil, readReceipt } = job.message;
+    const prepared = await prepareMessage({ report: job.report, from, nil, readReceipt, kind, documents });
+    messages[id] = { ...prepared, input: { ...prepared.input, kind: id } };
   }
   return { ...docs, messages };
 }

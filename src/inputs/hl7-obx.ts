@@ -1,8 +1,8 @@
-import type { Attachment, Flag, Result, Susceptibility, Value } from '../model/labreport.types.js';
+import type { Attachment, Flag, Range, Result, Susceptibility, Value } from '../model/labreport.types.js';
 import type { Coding, Hl7Reader } from './hl7-read.js';
 import type { Segment } from './hl7-tokens.js';
 import { InputError } from './types.js';
-import { copyRange, decimal, parseFlag, flagAsWritten, parseTimestamp, parseValue } from './values.js';
+import { copyRange, decimal, parseFlag, flagAsWritten, parseTimestamp, parseValue, rangeFromBounds } from './values.js';
 
 /** What one OBX carries: a result, a document (CDA/PDF), or a CI-SIS metadata flag. */
 export type Observation =
@@ -54,11 +54,10 @@ export function readObx(obx: Segment, r: Hl7Reader): Observation {
   if (result.value.kind === 'none' && NO_VALUE_REASON[status]) result.value = { kind: 'none', reason: NO_VALUE_REASON[status]! };
   const subId = r.get(obx, 4).trim();
   if (subId) result.subId = subId;
-  const unit = r.get(obx, 6).trim() || r.get(obx, 6, 2).trim();
+  const unit = unitOf(obx, r);
   if (unit) result.unit = r.names.get(unit);
-  const rangeText = r.text(obx.raw(7), obx, 'OBX-7');
-  const range = r.ranges.get(rangeText === '""' ? '' : rangeText);
-  if (range) result.range = copyRange(range);
+  const range = rangeOf(obx, r);
+  if (range) result.range = range;
   let interpretation: Susceptibility['interpretation'] | undefined;
   const flags = obx.reps(8);
   for (let i = 0; i < flags.length; i++) {
@@ -85,6 +84,47 @@ export function readObx(obx: Segment, r: Hl7Reader): Observation {
   const out: Observation = { kind: 'result', result, codings, status };
   if (interpretation) out.interpretation = interpretation;
   return out;
+}
+
+/**
+ * OBX-6 (CE: identifier^text^system^alt identifier^alt text^alt system) → the unit as the lab wrote it:
+ * the UCUM code when a coding system says UCUM, else the text; a bare identifier only when it is all
+ * there is (`mg/dL`). A local code (`CD:289^mg/dL^L`) is never printed as a unit.
+ */
+function unitOf(obx: Segment, r: Hl7Reader): string | undefined {
+  const raw = obx.reps(6)[0] ?? '';
+  if (raw === '') return undefined;
+  if (raw.indexOf(r.d.component) < 0) return r.get(obx, 6).trim() || undefined;
+  const c = r.comps(raw, obx, 'OBX-6').map((x) => x.trim());
+  const [id = '', text = '', system = '', altId = '', altText = '', altSystem = ''] = c;
+  if (id && /UCUM/i.test(system)) return id;
+  if (altId && /UCUM/i.test(altSystem)) return altId;
+  if (text) return text;
+  if (altText) return altText;
+  if (id && !system) return id;
+  if (id || altId) r.warn(obx, 'OBX-6', `unit given only as a code of the ${system || altSystem} coding system, without its text: left out`);
+  return undefined;
+}
+
+/**
+ * OBX-7 → range. Usually the text alone (`35-150`); some LIS add the bounds as components
+ * (`35-150^35^150`, HL7 v2.x SN-like): the first is the text as written, the next two low and high.
+ */
+function rangeOf(obx: Segment, r: Hl7Reader): Range | undefined {
+  const raw = obx.reps(7)[0] ?? '';
+  if (raw === '' || raw === '""') return undefined;
+  if (raw.indexOf(r.d.component) < 0) {
+    const range = r.ranges.get(r.text(raw, obx, 'OBX-7'));
+    return range && copyRange(range);
+  }
+  const [text = '', low = '', high = ''] = r.comps(raw, obx, 'OBX-7').map((x) => x.trim());
+  const bounds = rangeFromBounds(low, high);
+  const written = text ? r.ranges.get(text) : undefined;
+  if (!written) return bounds;
+  const range = copyRange(written);
+  if (bounds?.low !== undefined) range.low = bounds.low;
+  if (bounds?.high !== undefined) range.high = bounds.high;
+  return range;
 }
 
 /** Case-insensitive coding-system test without allocating for the usual short systems. */
@@ -132,7 +172,7 @@ function valueOf(obx: Segment, type: string, r: Hl7Reader): Value {
       const d = decimal(t);
       if (d !== undefined) return { kind: 'numeric', value: d };
       const v = parseValue(t);
-      r.warn(obx, 'OBX-5', v.kind === 'numeric' ? `NM value with a comparator "${t.trim()}"` : `NM value "${t.trim()}" is not a number: kept as text`);
+      r.warn(obx, 'OBX-5', v.kind === 'numeric' ? 'NM value with a comparator' : 'NM value is not a number: kept as text');
       return v;
     }
     case 'SN': return structuredNumeric(r.comps(raw, obx, 'OBX-5'), obx, r);
@@ -162,7 +202,7 @@ function structuredNumeric(c: string[], obx: Segment, r: Hl7Reader): Value {
     if (cmp === '<' || cmp === '>' || cmp === '<=' || cmp === '>=') return { kind: 'numeric', value: v1, comparator: cmp };
   }
   const text = `${cmp === '=' ? '' : cmp}${n1}${sep}${n2}`;
-  if (v1 === undefined || (n2 !== '' && decimal(n2) === undefined)) r.warn(obx, 'OBX-5', `SN value "${c.join(r.d.component)}" is not a structured number: kept as text`);
+  if (v1 === undefined || (n2 !== '' && decimal(n2) === undefined)) r.warn(obx, 'OBX-5', 'SN value is not a structured number: kept as text');
   return text === '' ? { kind: 'none' } : { kind: 'text', text };
 }
 
@@ -179,7 +219,7 @@ function attachmentOf(obx: Segment, r: Hl7Reader, type: string): Attachment | un
   const pdf = subtype === 'PDF' || subtype === 'APPLICATION/PDF' || subtype === 'OCTET-STREAM' && dataType === 'APPLICATION';
   if (!xml && !pdf) return undefined;
   if (encoding !== 'BASE64' && encoding !== 'A') {
-    throw new InputError({ file: r.file, line: obx.no, field: 'OBX-5.4' }, `embedded document encoding "${encoding}" is not Base64`);
+    throw new InputError({ file: r.file, line: obx.no, field: 'OBX-5.4' }, 'embedded document encoding is not Base64');
   }
   // Base64 has no HL7 delimiters; an escape here would mean the document was altered.
   const base64 = data.replace(/\s+/g, '');

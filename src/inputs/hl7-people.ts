@@ -25,11 +25,14 @@ export function patientOf(pid: Segment, r: Hl7Reader): Patient {
       if (!INS_OIDS.has(oid)) { r.warn(pid, 'PID-3.4', `INS ${i + 1} without a known INS OID ("${oid}"): not used as INS`); return; }
       if (!/^[0-9A-Z]{13,15}$/.test(value)) { r.warn(pid, 'PID-3.1', 'INS matricule is not 13–15 digits/letters: not used as INS'); return; }
       insCandidate ??= { value, oid: oid as Ins['oid'] };
-    } else if (type === 'PI') ids.ipp ??= value;
-    else if (type === 'MR') mr ??= value;
+    } else if (type === 'PI' || type === 'MR') {
+      const id = r.id(value, pid, 'PID-3.1');
+      if (id && type === 'PI') ids.ipp ??= id;
+      else if (id) mr ??= id;
+    }
   });
   if (!ids.ipp && mr) ids.ipp = mr;
-  const external = r.get(pid, 2).trim();
+  const external = r.id(r.get(pid, 2), pid, 'PID-2');
   if (external) ids.requesterId = external;
   if (insCandidate) {
     const reliability = pid.reps(32).map((x) => x.split(r.d.component)[0]!.trim().toUpperCase());

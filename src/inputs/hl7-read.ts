@@ -1,7 +1,7 @@
 import type { DateTime } from '../model/labreport.types.js';
 import { type Delimiters, type EscapeIssue, Segment, unescapeHl7 } from './hl7-tokens.js';
-import type { ParseWarning } from './types.js';
-import { Memo, parseRange, parseTimestamp } from './values.js';
+import { InputError, type ParseWarning } from './types.js';
+import { IMPOSSIBLE_DATE, Memo, impossibleDate, notAnIdentifier, parseRange, parseTimestamp } from './values.js';
 
 /** Past this many warnings a file only gets a count: a broken 50 MB batch must not fill memory with them. */
 const MAX_WARNINGS = 500;
@@ -134,6 +134,14 @@ export class Hl7Reader {
     return { code: this.names.get(code), label: this.names.get(label), system: this.names.get(system) };
   }
 
+  /** `text` when it can be an identifier; else undefined, with a warning naming the field. */
+  id(text: string, seg: Segment, field: string): string | undefined {
+    const t = text.trim();
+    const why = t && notAnIdentifier(t);
+    if (why) this.warn(seg, field, `not an identifier (${why}): left out`);
+    return t && !why ? t : undefined;
+  }
+
   /** An HL7 timestamp (TS/DTM, first component) as ISO 8601; undefined (with a warning) when unreadable. */
   time(seg: Segment, n: number, c = 1, s = 1): DateTime | undefined {
     const t = this.get(seg, n, c, s).trim();
@@ -146,7 +154,8 @@ export class Hl7Reader {
   timeOf(t: string, seg: Segment, field: string): DateTime | undefined {
     if (t === '') return undefined;
     const iso = this.timestamps.get(t);
-    if (iso === undefined) this.warn(seg, field, `not an HL7 date/time: "${t}" (ignored)`);
+    if (iso === undefined && impossibleDate(t)) throw new InputError({ file: this.file, line: seg.no, field }, IMPOSSIBLE_DATE);
+    if (iso === undefined) this.warn(seg, field, 'not an HL7 date/time (ignored)');
     return iso;
   }
 }

@@ -8,6 +8,7 @@ import { chapterOf } from './hl7-sections.js';
 import { DEFAULT_DELIMITERS, delimitersOf, Segment } from './hl7-tokens.js';
 import { LineReader } from './lines.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
+import { hold, type Hold } from '../gate/hold.js';
 
 /**
  * HL7 v2.5 ORU^R01 → LabReports: one per patient and order (ORC-4 placer group, else OBR-3/OBR-2),
@@ -62,7 +63,7 @@ export function parseHl7(bytes: Buffer, opts: ParseOptions): ParseResult {
   }
   if (!last) throw new InputError({ file: opts.file, line: 1 }, 'empty file: no MSH segment');
   const reports = p.finish(last);
-  return { format: 'hl7v2', charset: decoded.charset, reports, warnings: r.finish(), holds: [] };
+  return { format: 'hl7v2', charset: decoded.charset, reports, warnings: r.finish(), holds: p.holds };
 }
 
 /** Fewest fields a segment must have when the file ends right after it; fewer means the file was cut. */
@@ -92,7 +93,7 @@ const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFD]/;
 function checkSegment(line: string, no: number, r: Hl7Reader, garbage: boolean): void {
   const id = line.slice(0, 3);
   if (!isSegmentId(id) || (line.length > 3 && line.charAt(3) !== r.d.field)) {
-    throw new InputError({ file: r.file, line: no }, `not an HL7 segment: "${line.slice(0, 20)}" (a line break inside a field, or a damaged file)`);
+    throw new InputError({ file: r.file, line: no }, 'not an HL7 segment (a line break inside a field, or a damaged file)');
   }
   const bad = garbage ? CONTROL.exec(line) : null;
   if (bad) {
@@ -136,17 +137,22 @@ class Hl7Parser {
   private notes?: string[] | { comments?: string[] };
   private orderNotes: string[] = [];
   private batches: { seg: Segment; count: number }[] = [];
+  readonly holds: Hold[] = [];
+  /** The TX/FT result the previous OBX gave: an OBX right after it with no OBX-3 continues its text. */
+  private lastText?: Result;
   private firstCharset?: string;
 
   constructor(private r: Hl7Reader, private file: string, private charset: string) {}
 
   segment(seg: Segment): void {
     const r = this.r;
+    if (seg.id !== 'OBX') this.lastText = undefined;
     if (!this.msh && !['MSH', 'FHS', 'BHS', 'FTS', 'BTS'].includes(seg.id)) {
       throw new InputError({ file: this.file, line: seg.no }, `${seg.id} segment before any MSH: not an HL7 message`);
     }
     switch (seg.id) {
-      case 'FHS': case 'BHS': this.batches.push({ seg, count: 0 }); return;
+      case 'FHS': this.batches.push({ seg, count: 0 }); return;
+      case 'BHS': for (const b of this.batches) if (b.seg.id === 'FHS') b.count++; this.batches.push({ seg, count: 0 }); return;
       case 'FTS': case 'BTS': return this.closeBatch(seg);
       case 'MSH': return this.startMessage(seg);
       case 'PID': {
@@ -176,13 +182,15 @@ class Hl7Parser {
     }
   }
 
+  /** BTS-1 counts the batch's messages, FTS-1 the file's batches: a count that disagrees means some were lost. */
   private closeBatch(seg: Segment): void {
     const open = this.batches.pop();
     const header = seg.id === 'FTS' ? 'FHS' : 'BHS';
     if (!open || open.seg.id !== header) throw new InputError({ file: this.file, line: seg.no, field: seg.id }, `${seg.id} without its ${header}`);
     const declared = this.r.get(seg, 1).trim();
-    if (seg.id === 'BTS' && /^\d+$/.test(declared) && Number(declared) !== open.count) {
-      throw new InputError({ file: this.file, line: seg.no, field: 'BTS-1' }, `the batch announces ${declared} messages but holds ${open.count}: incomplete or damaged batch`);
+    const what = seg.id === 'BTS' ? 'messages' : 'batches';
+    if (/^\d+$/.test(declared) && Number(declared) !== open.count) {
+      this.holds.push(hold('incomplete', `the ${seg.id === 'BTS' ? 'batch' : 'file'} trailer announces ${Number(declared)} ${what} but the ${seg.id === 'BTS' ? 'batch' : 'file'} holds ${open.count}: some were lost or the file is damaged; check it with the LIS before sending`, { where: { line: seg.no, field: `${seg.id}-1` } }));
     }
   }
 
@@ -240,8 +248,8 @@ class Hl7Parser {
     const req = report.request;
     const placer = r.get(obr, 2).trim() || this.order?.placer || '';
     const filler = r.get(obr, 3).trim() || this.order?.filler || '';
-    if (placer && !req.placerId) req.placerId = placer;
-    if (filler && !req.fillerId) req.fillerId = filler;
+    if (placer && !req.placerId) { const id = r.id(placer, obr, 'OBR-2'); if (id) req.placerId = id; }
+    if (filler && !req.fillerId) { const id = r.id(filler, obr, 'OBR-3'); if (id) req.fillerId = id; }
     const setTime = (key: 'prescribedAt' | 'collectedAt' | 'receivedAt' | 'reportedAt', n: number) => {
       const t = r.time(obr, n);
       if (t && !req[key]) req[key] = t;
@@ -330,7 +338,10 @@ class Hl7Parser {
     if (!this.battery) throw new InputError({ file: this.file, line: obx.no, field: 'OBR' }, 'OBX outside an order: no OBR before it');
     const b = this.battery;
     const state = b.state;
+    if (this.lastText && this.continues(obx)) return;
     const o = readObx(obx, r);
+    const type = r.get(obx, 2).trim().toUpperCase();
+    this.lastText = o.kind === 'result' && (type === 'TX' || type === 'FT') ? o.result : undefined;
     if (o.kind === 'meta') {
       if (o.valueType !== 'ED') applyMeta(state.masking, o.code, o.value, obx, r);
       this.notes = undefined;
@@ -369,6 +380,22 @@ class Hl7Parser {
     b.battery.results.push(result);
     b.codes.set(result, o.codings);
     this.notes = result;
+  }
+
+  /**
+   * Some LIS cut a long narrative into several OBX and give the identifier only on the first: an OBX
+   * without OBX-3, of a text type (or none), right after a TX/FT result is the next lines of that text.
+   */
+  private continues(obx: Segment): boolean {
+    const r = this.r;
+    const type = r.get(obx, 2).trim().toUpperCase();
+    if (obx.raw(3).trim() !== '' || !(type === '' || type === 'TX' || type === 'FT')) return false;
+    const result = this.lastText!;
+    const more = obx.reps(5).map((rep) => r.text(rep, obx, 'OBX-5')).join('\n');
+    const before = result.value.kind === 'text' ? result.value.text : '';
+    if (more.trim() !== '') result.value = { kind: 'text', text: before ? `${before}\n${more}` : more };
+    r.warn(obx, 'OBX-3', 'OBX without an identifier right after a TX/FT result: read as the continuation of its text');
+    return true;
   }
 
   private note(nte: Segment): void {

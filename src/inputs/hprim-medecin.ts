@@ -3,7 +3,7 @@ import { preview } from './hprim-records.js';
 import { Warnings, decodeEntities, decodeHprim, resultStatus } from './hprim-text.js';
 import { LineReader } from './lines.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
-import { parseFlag, flagAsWritten, parseFrenchDate, parseValue, rangeFromBounds } from './values.js';
+import { IMPOSSIBLE_DATE, flagAsWritten, impossibleDate, notAnIdentifier, parseFlag, parseFrenchDate, parseValue, rangeFromBounds } from './values.js';
 
 /**
  * HPRIM Médecin / "HPRIM texte" (Apicrypt): a 12-line header (13 when the address takes three lines),
@@ -93,8 +93,11 @@ class MedecinParser {
     const family = at(1).trim();
     if (!family) throw new InputError({ file, ...where(1, 'nom') }, 'no patient family name: no patient identity');
     const patient: Patient = { ids: {}, familyName: family };
+    // Line 1 is the patient code, unless the LIS put a fixed-width routing record there (Solabio: 200+ characters).
     const code = at(0).trim();
-    if (code) patient.ids.ipp = code;
+    const notId = code && notAnIdentifier(code);
+    if (notId) this.w.add(where(0, 'code patient'), `line 1 is a routing record, not a patient identifier (${notId}): not used as IPP`);
+    else if (code) patient.ids.ipp = code;
     const given = at(2).trim();
     if (given) patient.givenNames = [given];
     const address = lines.slice(3, d - 1).map((l) => l.text.trim()).filter(Boolean);
@@ -112,9 +115,9 @@ class MedecinParser {
       if (address.length) patient.address.lines = address;
     }
     const dobText = at(d).trim();
-    const dob = parseFrenchDate(dobText);
+    const dob = this.date(dobText, where(d, 'date de naissance'));
     if (dob) patient.birthDate = dob;
-    else this.w.add(where(d, 'date de naissance'), dobText ? `not a date (JJ/MM/AAAA): ${preview(dobText)}; left out` : 'no date of birth');
+    else this.w.add(where(d, 'date de naissance'), dobText ? 'not a date (JJ/MM/AAAA); left out' : 'no date of birth');
     // The NIR goes where it cannot be mistaken for a qualified INS.
     const nir = at(d + 1).trim();
     if (nir) patient.ids.nir = nir;
@@ -126,9 +129,11 @@ class MedecinParser {
       chapters: [],
     };
     const filler = at(d + 2).trim();
-    if (filler) report.request.fillerId = filler;
+    const fillerNotId = filler && notAnIdentifier(filler);
+    if (fillerNotId) this.w.add(where(d + 2, 'n° de dossier'), `not an identifier (${fillerNotId}): left out`);
+    else if (filler) report.request.fillerId = filler;
     const dateText = at(d + 3).trim();
-    const date = parseFrenchDate(dateText);
+    const date = this.date(dateText, where(d + 3, 'date du dossier'));
     if (date) report.request.reportedAt = date;
     else this.w.add(where(d + 3, 'date du dossier'), `not a date (JJ/MM/AAAA): ${preview(dateText)}; left out`);
     const sender = codeAndName(at(d + 4));
@@ -143,6 +148,12 @@ class MedecinParser {
     // Lines read ahead past a 12-line header belong to the body.
     this.queue.unshift(...lines.slice(d + 6));
     return report;
+  }
+
+  /** A header date; an impossible one (`45/13/2026`) quarantines the file. */
+  private date(text: string, where: { line: number; field: string }): string | undefined {
+    if (impossibleDate(text)) throw new InputError({ file: this.opts.file, ...where }, IMPOSSIBLE_DATE);
+    return parseFrenchDate(text);
   }
 
   private body(report: LabReport): void {
@@ -180,7 +191,7 @@ class MedecinParser {
       }
       if (l.text.startsWith('RES')) { results.push(this.result(l)); continue; }
       if (l.text.trim() === '') continue;
-      this.w.add({ line: l.line, field: 'LAB block' }, `line in the ****LAB**** block is neither RES nor TEX: ${preview(l.text)}; ignored`);
+      this.w.add({ line: l.line, field: 'LAB block' }, 'line in the ****LAB**** block is neither RES nor TEX; ignored');
     }
     if (last && state === 'lab') {
       if (!last.terminated) throw new InputError({ file: this.opts.file, line: last.line, field: '****FIN****' }, 'file cut short inside the ****LAB**** block (no ****FIN****, last line has no line end)');
@@ -207,7 +218,7 @@ class MedecinParser {
     const f = l.text.split('|');
     const file = this.opts.file;
     if (f[0] !== 'RES' || f.length < 4) {
-      throw new InputError({ file, line: l.line, field: 'RES' }, `result line cannot be split into fields (RES|label|code|type|value|…): ${preview(l.text)}`);
+      throw new InputError({ file, line: l.line, field: 'RES' }, 'result line cannot be split into fields (RES|label|code|type|value|…)');
     }
     const get = (i: number) => f[i] ?? '';
     const label = get(1).trim();
@@ -243,7 +254,7 @@ class MedecinParser {
 
   private value(l: Line, type: string, text: string, field: number): Value {
     const v = parseValue(text);
-    if (type === 'N' && v.kind === 'text') this.w.add({ line: l.line, field: `RES field ${field}` }, `numeric (N) result is not a number: ${preview(v.text)}; kept as text`);
+    if (type === 'N' && v.kind === 'text') this.w.add({ line: l.line, field: `RES field ${field}` }, 'numeric (N) result is not a number; kept as text');
     return v;
   }
 }

@@ -90,7 +90,7 @@ export class RecordReader {
     const sep = text.indexOf(d.field);
     if (sep < 0) {
       if (text.trim() === 'L') return { type: 'L', fields: ['L'], line };
-      throw new InputError({ file: this.file, line, field: 'record type' }, `line cannot be split into fields (no "${d.field}" separator): ${preview(text)}`);
+      throw new InputError({ file: this.file, line, field: 'record type' }, `line cannot be split into fields (no "${d.field}" separator)`);
     }
     const fields = splitOn(text, d.field);
     const type = fields[0]!;

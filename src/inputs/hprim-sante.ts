@@ -4,7 +4,7 @@ import { sectionLabel } from './hprim-sections.js';
 import { hold, type Hold } from '../gate/hold.js';
 import { Warnings, decodeHprim, resultStatus } from './hprim-text.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
-import { Memo, copyRange, parseFlag, flagAsWritten, parseRange, parseTimestamp, parseValue } from './values.js';
+import { IMPOSSIBLE_DATE, Memo, copyRange, impossibleDate, notAnIdentifier, parseFlag, flagAsWritten, parseRange, parseTimestamp, parseValue } from './values.js';
 
 /**
  * HPRIM Santé 2.x (H/P/OBR/OBX/C/A/L) → one LabReport per patient and request. Field numbers in
@@ -14,6 +14,11 @@ import { Memo, copyRange, parseFlag, flagAsWritten, parseRange, parseTimestamp, 
 const CHAPTER: Record<string, number> = { H: 7, P: 8, OBR: 9, OBX: 10, C: 12, L: 14 };
 
 type ReportStatus = LabReport['status'];
+
+/** A practitioner's title as LIS write it, in any component. */
+const TITLE = /^(?:dr|docteur|pr|professeur|m|mme|mlle|mr|monsieur|madame)\.?$/i;
+/** A given name: one to three words of letters (no digits, no sentence). */
+const GIVEN = /^[\p{L}][\p{L}'’.-]+(?: [\p{L}][\p{L}'’.-]*){0,2}$/u;
 
 /** OBX 10.3 value types read as a single value (anything else is warned about). */
 const PLAIN_TYPES: ReadonlySet<string> = new Set(['NM', 'ST', 'SN', 'DT', 'TS', 'TN', 'ID', 'IS', 'PN', 'AD', 'CK', 'GC', '']);
@@ -49,6 +54,8 @@ class SanteParser {
   private commentResult: Result | undefined;
   private readonly reports = new Map<string, ReportCtx>();
   private sawL = false;
+  /** The H…L message being read: what its L record must count. */
+  private message = { line: 0, records: 0, patients: 0 };
   readonly holds: Hold[] = [];
   private readonly timestamps = new Memo(parseTimestamp);
   private readonly ranges = new Memo(parseRange);
@@ -62,13 +69,15 @@ class SanteParser {
   add(rec: HprimRecord, d: Delimiters): void {
     this.d = d;
     if (this.sawL && rec.type !== 'H') this.w.add({ line: rec.line, field: rec.type }, 'record after the L (end) record');
+    if (rec.type === 'H') this.startMessage(rec);
+    this.message.records++;
     switch (rec.type) {
       case 'H': return this.onHeader(rec);
-      case 'P': return this.onPatient(rec);
+      case 'P': this.message.patients++; return this.onPatient(rec);
       case 'OBR': return this.onRequest(rec);
       case 'OBX': return this.onResult(rec);
       case 'C': return this.onComment(rec);
-      case 'L': this.sawL = true; return;
+      case 'L': return this.onEnd(rec);
       default: this.w.add({ line: rec.line, field: rec.type }, `record type ${preview(rec.type)} ignored (not used for results)`);
     }
   }
@@ -118,18 +127,44 @@ class SanteParser {
   private time(rec: HprimRecord, n: number, text = this.f(rec, n)): string | undefined {
     if (text.trim() === '') return undefined;
     const t = this.timestamps.get(text);
-    if (t === undefined) this.w.add(this.where(rec, n), `not a timestamp (YYYYMMDD[HHMM[SS]]): ${preview(text)}; left out`);
+    if (t === undefined && impossibleDate(text)) throw new InputError({ file: this.opts.file, ...this.where(rec, n) }, IMPOSSIBLE_DATE);
+    if (t === undefined) this.w.add(this.where(rec, n), 'not a timestamp (YYYYMMDD[HHMM[SS]]); left out');
     return t;
   }
 
+  /** `text` when it can be an identifier, else '' with a warning naming the field. */
+  private id(text: string, rec: HprimRecord, n: number): string {
+    const why = text && notAnIdentifier(text);
+    if (why) this.w.add(this.where(rec, n), `not an identifier (${why}): left out`);
+    return why ? '' : text;
+  }
+
+  /**
+   * A CNA field (code~family~given~middle~suffix~title~degree…, the HL7 CN order). Many LIS write the
+   * whole name in the second component and other things after it (`~DR`, `~Cabinet des Lilas`): a
+   * title word is the title wherever it stands, a component that cannot be a given name goes to
+   * `details`, and nothing written is dropped. The A continuations are already joined.
+   */
   private practitioner(text: string): Practitioner | undefined {
-    const code = this.comp(text, 0);
-    const name = this.comp(text, 1);
-    if (!code && !name) return undefined;
+    const [code = '', family = '', ...more] = this.comps(text);
     const p: Practitioner = {};
     if (code) p.code = code;
-    if (name) p.name = name;
-    return p;
+    let given = '';
+    let title = '';
+    const details: string[] = [];
+    more.forEach((x, i) => {
+      // `L` closes a code~name~L triplet (some LIS repeat the triplet): neither it nor a repeat is a name part.
+      if (!x || x === 'L' || x === code || x === family) return;
+      if (!title && (i === 3 || TITLE.test(x))) title = x;
+      else if (i === 0 && GIVEN.test(x)) given = x;
+      else if (i === 1 && given && GIVEN.test(x)) given += ` ${x}`;
+      else details.push(x);
+    });
+    if (family && given) { p.familyName = family; p.givenName = given; }
+    else if (family) p.name = family;
+    if (title) p.title = title;
+    if (details.length) p.details = details.join(', ');
+    return Object.keys(p).length ? p : undefined;
   }
 
   // ---- records ----
@@ -153,8 +188,8 @@ class SanteParser {
     const [family = '', ...given] = this.comps(this.f(rec, 6));
     if (!family) throw new InputError({ file: this.opts.file, ...this.where(rec, 6) }, 'patient without a family name: no patient identity');
     const patient: Patient = { ids: {}, familyName: family };
-    const requesterId = this.comp(this.f(rec, 3), 0);
-    const ipp = this.comp(this.f(rec, 4), 0);
+    const requesterId = this.id(this.comp(this.f(rec, 3), 0), rec, 3);
+    const ipp = this.id(this.comp(this.f(rec, 4), 0), rec, 4);
     if (requesterId) patient.ids.requesterId = requesterId;
     if (ipp) patient.ids.ipp = ipp;
     const givenNames = given.slice(0, 2).filter(Boolean);
@@ -190,10 +225,10 @@ class SanteParser {
 
   private onRequest(rec: HprimRecord): void {
     if (!this.patient) throw new InputError({ file: this.opts.file, line: rec.line, field: 'OBR' }, 'request (OBR) before any patient (P): no patient identity');
-    const placerId = this.comp(this.f(rec, 3), 0);
+    const placerId = this.id(this.comp(this.f(rec, 3), 0), rec, 3);
     const filler = this.comps(this.f(rec, 4));
     // 9.4 is `request id~number`; some LIS fill only the second component.
-    const fillerId = filler.find(Boolean) ?? '';
+    const fillerId = this.id(filler.find(Boolean) ?? '', rec, 4);
     const key = `${this.patientIndex}\u0000${fillerId || placerId || `#${rec.line}`}`;
     let ctx = this.reports.get(key);
     if (!ctx) {
@@ -345,7 +380,7 @@ class SanteParser {
 
   private plain(rec: HprimRecord, type: string, text: string): Value {
     const v = parseValue(text);
-    if (type === 'NM' && v.kind !== 'numeric') this.w.add(this.where(rec, 6), `NM result is not a number: ${preview(text)}; kept as text`);
+    if (type === 'NM' && v.kind !== 'numeric') this.w.add(this.where(rec, 6), 'NM result is not a number; kept as text');
     else if (!PLAIN_TYPES.has(type)) this.w.add(this.where(rec, 3), `unknown value type ${preview(type)}; value kept as written`);
     return v;
   }
@@ -419,13 +454,38 @@ class SanteParser {
 
   // ---- end ----
 
+  private startMessage(rec: HprimRecord): void {
+    if (this.message.records > 0 && !this.sawL) this.noEnd(rec.line - 1);
+    this.message = { line: rec.line, records: 0, patients: 0 };
+    this.sawL = false;
+  }
+
+  /** L 14.4 counts the patients (P) and 14.5 the lines of the message; a count that disagrees means records were lost. */
+  private onEnd(rec: HprimRecord): void {
+    this.sawL = true;
+    const m = this.message;
+    const patients = this.txt(this.f(rec, 4));
+    if (/^\d+$/.test(patients) && Number(patients) !== m.patients) {
+      this.holds.push(hold('incomplete', `the L record announces ${Number(patients)} patient(s) but the file holds ${m.patients}: records are missing or the file is damaged; check it with the LIS before sending`, { where: this.where(rec, 4) }));
+    }
+    // Lines as written (A continuations included) or logical records: LIS count either way.
+    const lines = this.txt(this.f(rec, 5));
+    if (/^\d+$/.test(lines) && Number(lines) !== rec.line - m.line + 1 && Number(lines) !== m.records) {
+      this.holds.push(hold('incomplete', `the L record announces ${Number(lines)} lines but the file holds ${rec.line - m.line + 1} (${m.records} records): lines are missing or the file is damaged; check it with the LIS before sending`, { where: this.where(rec, 5) }));
+    }
+  }
+
+  private noEnd(line: number): void {
+    this.holds.push(hold('incomplete', 'no L (end) record: nothing proves the file is complete; check it with the LIS before sending', { where: { line, field: 'L' } }));
+  }
+
   finish(reader: RecordReader, lastLine: number): LabReport[] {
     if (!this.sawL) {
       if (!reader.lastTerminated) {
         throw new InputError({ file: this.opts.file, line: lastLine, field: 'L' },
           'file cut short: no L (end) record and the last record has no line end; it may have been copied while being written');
       }
-      this.w.add({ line: lastLine, field: 'L' }, 'no L (end) record; every record is complete, so the file is read as is');
+      this.noEnd(lastLine);
     }
     for (const obr of this.obrs) {
       if (!obr.comments.length) continue;

@@ -4,12 +4,20 @@ import { parseJson } from './json.js';
 import { parseHprimSante } from './hprim-sante.js';
 import { parseHprimMedecin } from './hprim-medecin.js';
 import { parseHl7 } from './hl7v2.js';
+import { collapseIdentical } from './collapse.js';
+import { DEFAULT_MAX_FILE_BYTES, fileTooLarge } from '../gate/limits.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
 
 export * from './types.js';
 
 /** Reads any supported export file into LabReports; throws InputError when the file must be quarantined. */
 export function parseInput(bytes: Buffer, opts: ParseOptions): ParseResult {
+  const tooLarge = fileTooLarge(bytes.length, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  if (tooLarge) throw new InputError({ file: opts.file }, tooLarge);
+  return collapseIdentical(parseFormat(bytes, opts), opts.file);
+}
+
+function parseFormat(bytes: Buffer, opts: ParseOptions): ParseResult {
   const format = detectFormat(bytes);
   switch (format) {
     case 'json': {

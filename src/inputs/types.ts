@@ -16,6 +16,11 @@ export interface ParseWarning extends InputLocation {
   message: string;
 }
 
+/** `FILE:LINE FIELD: message`, as the journal and the CLI print a warning. */
+export function formatWarning(w: ParseWarning): string {
+  return `${w.file}${w.line !== undefined ? `:${w.line}` : ''}${w.field ? ` ${w.field}` : ''}: ${w.message}`;
+}
+
 export interface ParseResult {
   format: InputFormat;
   charset: string;
@@ -32,6 +37,8 @@ export interface ParseOptions {
   hprimCharset?: string;
   /** Reads a companion file next to the input (HPRIM FIC results); undefined when absent. Keeps parsers pure. */
   companion?: (name: string) => Buffer | undefined;
+  /** Larger files are refused unparsed (`intake.maxFileMegabytes`; default 20 MB, gate/limits.ts). */
+  maxFileBytes?: number;
 }
 
 /**

@@ -106,7 +106,7 @@ export function parseTimestamp(text: string): DateTime | undefined {
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac, tz] = m;
   if (mo && (Number(mo) < 1 || Number(mo) > 12)) return undefined;
-  if (d && (Number(d) < 1 || Number(d) > 31)) return undefined;
+  if (d && (Number(d) < 1 || Number(d) > daysIn(Number(y), Number(mo)))) return undefined;
   if (h && (Number(h) > 23 || Number(mi) > 59 || (s !== undefined && Number(s) > 59))) return undefined;
   let out = y!;
   if (mo) out += `-${mo}`;
@@ -114,6 +114,49 @@ export function parseTimestamp(text: string): DateTime | undefined {
   if (h && d) out += `T${h}:${mi}` + (s ? `:${s}${frac ?? ''}` : '');
   if (tz && h && d) out += `${tz.slice(0, 3)}:${tz.slice(3)}`;
   return out;
+}
+
+/**
+ * Whether a date written in a date field is shaped like a date but names no day of the calendar
+ * (`20261345`, `2026-13-45`, `31/02/2024`, `202401012575`): such a value is not a typo to leave out
+ * but a sign the export is damaged, so the file is quarantined naming the field.
+ */
+export const IMPOSSIBLE_DATE = 'a date that does not exist in the calendar (month, day or time out of range): the export is damaged';
+
+export function impossibleDate(text: string): boolean {
+  const t = text.trim();
+  const m = /^(\d{4})-?(\d{2})?-?(\d{2})?(?:T?(\d{2}):?(\d{2})(?::?(\d{2})(?:\.\d+)?)?)?(?:[+-]\d{2}:?\d{2}|Z)?$/.exec(t)
+    ?? frenchAsIso(t);
+  if (!m) return false;
+  const [, y, mo, d, h, mi, s] = m;
+  // `00000000`, `19800000`: an unknown month or day spelled with zeros, not a damaged date.
+  if (mo === '00' && (d === undefined || d === '00')) return false;
+  if (mo !== undefined && (Number(mo) < 1 || Number(mo) > 12)) return true;
+  if (d !== undefined && (Number(d) < 1 || Number(d) > daysIn(Number(y), Number(mo)))) return true;
+  return h !== undefined && (Number(h) > 23 || Number(mi) > 59 || (s !== undefined && Number(s) > 59));
+}
+
+function frenchAsIso(t: string): (string | undefined)[] | null {
+  const f = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(t);
+  return f && [t, f[3], f[2], f[1]];
+}
+
+function daysIn(year: number, month: number): number {
+  return month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+const MAX_ID_LENGTH = 64;
+
+/**
+ * Why a text cannot be an identifier (an IPP, a request number): spaces inside it, more than 64
+ * characters, control characters. A fixed-width routing record or a free-text line is never an id.
+ * Undefined when it can be one.
+ */
+export function notAnIdentifier(id: string): string | undefined {
+  if (id.length > MAX_ID_LENGTH) return `${id.length} characters (at most ${MAX_ID_LENGTH})`;
+  if (/[\x00-\x1F\x7F-\x9F]/.test(id)) return 'control characters';
+  if (/\s/.test(id)) return 'spaces inside';
+  return undefined;
 }
 
 /**
@@ -139,6 +182,6 @@ export function parseFrenchDate(text: string): DateTime | undefined {
   const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text.trim());
   if (!m) return undefined;
   const [, d, mo, y] = m;
-  if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31) return undefined;
+  if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > daysIn(Number(y), Number(mo))) return undefined;
   return `${y}-${mo}-${d}`;
 }

@@ -6,7 +6,8 @@ export interface CsvRecord {
   fields: string[];
 }
 
-export function parseCsv(text: string, file: string): CsvRecord[] {
+/** `sep`: `,` by the RFC; `;` for what a French spreadsheet saves. */
+export function parseCsv(text: string, file: string, sep: ',' | ';' = ','): CsvRecord[] {
   const records: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';
@@ -27,7 +28,7 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
       else if (c === '"') quoted = false;
       else { if (c === '\n') line++; field += c; }
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') { fields.push(field); field = ''; }
+    else if (c === sep) { fields.push(field); field = ''; }
     else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       endRecord();

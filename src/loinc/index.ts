@@ -6,6 +6,7 @@ export { toUcum, isAnsUcum } from './ucum.js';
 export { multiplyDecimal } from './decimal.js';
 export {
   loadMapping,
+  mappingFromConfig,
   resolveLoinc,
   convertValue,
   type LoincMapping,
@@ -18,3 +19,4 @@ export {
 export { toInterpretation, INTERPRETATION_SYSTEM, type Interpretation } from './interpretation.js';
 export { toSpecimenType, SPECIMEN_SYSTEM, type SpecimenType } from './specimen.js';
 export { coverage, type Coverage } from './coverage.js';
+export { suggestMapping, draftMappingCsv, type Suggestion } from './suggest.js';

@@ -1,6 +1,7 @@
 // The lab's own mapping file (local code → LOINC, optionally a unit conversion) and the resolution
 // of a result's LOINC code. Order: LOINC written in the input > lab mapping > catalog alias on the
-// local code. Never a match on the label: a wrong LOINC code is worse than none.
+// local code (only when the lab turned loinc.catalogAliases on). Never a match on the label: a wrong
+// LOINC code is worse than none.
 
 import { loadCatalog, type Catalog, type CatalogEntry } from './catalog.js';
 import { isValidLoinc } from './check-digit.js';
@@ -29,6 +30,9 @@ export interface LoincMapping {
   file: string;
   /** Upper-cased local code → entry. */
   byCode: Map<string, MappingEntry>;
+  /** Also code results by the catalog's usual local codes (config loinc.catalogAliases). Off unless the
+   * lab asks: an alias names a test the lab's biologist never validated (`GLY` may be fasting or not). */
+  catalogAliases?: boolean;
 }
 
 export interface LoincMatch {
@@ -96,6 +100,16 @@ export function loadMapping(csvText: string, file: string): LoincMapping {
   return mapping;
 }
 
+/**
+ * The LOINC rules the configuration asks for: the lab's mapping file (read here) and whether catalog
+ * aliases apply; undefined when neither. Throws an Error naming the file and line of a bad row.
+ */
+export function mappingFromConfig(loinc: { mapping?: string; catalogAliases?: boolean }, read: (file: string) => string): LoincMapping | undefined {
+  const mapping = loinc.mapping ? loadMapping(read(loinc.mapping), loinc.mapping) : undefined;
+  if (!loinc.catalogAliases) return mapping;
+  return { ...(mapping ?? { file: '', byCode: new Map() }), catalogAliases: true };
+}
+
 /** The converted value of a result whose match carries a conversion (exact decimal product). */
 export function convertValue(value: string, conversion: Conversion): string {
   return multiplyDecimal(value, conversion.factor);
@@ -127,7 +141,7 @@ export function resolveLoinc(result: ResultRef, mapping?: LoincMapping, context:
   const mapped = mapping?.byCode.get(result.code.trim().toUpperCase());
   if (mapped) return fromCode(mapped.loinc, 'lab-mapping', mapped.conversion);
 
-  const alias = aliasMatch(catalog, result.code, inputUcum);
+  const alias = mapping?.catalogAliases ? aliasMatch(catalog, result.code, inputUcum) : undefined;
   return alias ? fromCode(alias.loinc, 'catalog-alias') : undefined;
 }
 

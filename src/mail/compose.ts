@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type MailComposerType from 'nodemailer/lib/mail-composer';
 import type { LabReport } from '../model/labreport.types.js';
 import { displayDate, fileDate, patientDisplayName } from '../documents/names.js';
+import { MSS_HEADER_NAMES, reportDate, type DocumentKind, type StoredDocuments } from '../documents/kinds.js';
 
 /** What a message to one recipient about one report needs; compose is pure apart from the MIME boundaries. */
 export interface ComposeInput {
@@ -13,34 +14,12 @@ export interface ComposeInput {
   date: Date;
   /** X-MSS-NIL, on every message. */
   nil: string;
-  pdf: { filename: string; content: Buffer };
-  /** Stage 2: the IHE_XDM.ZIP and the CDA code (X-MSS-CODECDA). */
-  xdm?: { content: Buffer; cdaCode: string };
+  /** What is sent: the kind decides attachments, X-MSS headers and subject. */
+  kind: DocumentKind;
+  documents: StoredDocuments;
   readReceipt: boolean;
   /** Patient mailbox (Mon espace santé): end the exchange with X-MSS-MES: FIN. */
   endExchange?: boolean;
-}
-
-/** The INS traits R2 requires for X-MSS-INS: O: matricule + OID + birth name, first given name, birth date, sex. */
-export function insQualified(report: LabReport): boolean {
-  const p = report.patient;
-  return Boolean(p.ids.ins?.qualified && (p.birthFamilyName ?? p.familyName) && p.givenNames?.[0] && p.birthDate && p.sex && p.sex !== 'U');
-}
-
-/** Subject: R2's `XDM/1.0/DDM+<libellé> <NOM> <prénom> <date de naissance>` with a CDA, a plain French one without. */
-export function subjectFor(report: LabReport, stage2: boolean): string {
-  const p = report.patient;
-  const given = p.givenNames?.[0] ?? p.usedGivenName ?? '';
-  const birth = p.birthDate ? ` ${displayDate(p.birthDate)}` : '';
-  if (stage2) {
-    return `XDM/1.0/DDM+CR d'examens biologiques ${(p.birthFamilyName ?? p.familyName).toUpperCase()} ${given}${birth}`.replace(/\s+/g, ' ').trim();
-  }
-  const when = reportDate(report);
-  return `Compte rendu d'examens biologiques - ${patientDisplayName(report)}${when ? ` - ${displayDate(when.slice(0, 10))}` : ''}`;
-}
-
-function reportDate(report: LabReport): string | undefined {
-  return report.request.collectedAt ?? report.request.reportedAt ?? report.request.receivedAt;
 }
 
 const STATUS_LINE: Record<LabReport['status'], string> = {
@@ -65,7 +44,7 @@ export function bodyFor(input: ReportMessageInput): string {
   if (when) lines.push(`  Prélèvement du : ${displayDate(when)}`);
   if (r.request.fillerId) lines.push(`  N° de dossier : ${r.request.fillerId}`);
   lines.push('', STATUS_LINE[r.status], '');
-  lines.push(input.xdm
+  lines.push(input.kind.structured
     ? 'Pièces jointes : le compte rendu au format PDF et le document structuré CDA R2 (IHE_XDM.ZIP) intégrable dans votre logiciel.'
     : 'Pièce jointe : le compte rendu au format PDF.');
   lines.push('', 'Ce message a été envoyé automatiquement par la messagerie sécurisée de santé du laboratoire.',
@@ -73,7 +52,7 @@ export function bodyFor(input: ReportMessageInput): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** What a message says about a report, the same for all its recipients at one stage. */
+/** What a message says about a report, the same for all its recipients of one document kind. */
 export type ReportMessageInput = Omit<ComposeInput, RecipientField>;
 type RecipientField = 'to' | 'messageId' | 'date' | 'endExchange';
 /** What varies from one recipient to the next: only headers. */
@@ -81,7 +60,7 @@ export type RecipientMessageInput = Pick<ComposeInput, RecipientField>;
 
 /**
  * A report's message with everything but the top-level headers built: the MIME parts (text, base64 of the
- * attachments) encoded once, however many recipients get the report. Plain data: it can cross threads.
+ * attachments) encoded once, however many recipients get the report.
  */
 export interface PreparedMessage {
   input: ReportMessageInput;
@@ -96,32 +75,25 @@ type MailComposer = typeof MailComposerType;
 let mailComposer: MailComposer | undefined;
 
 function composer(input: ReportMessageInput, recipient: RecipientMessageInput, baseBoundary: string): MailComposerType {
-  const headers: Record<string, string> = { 'X-MSS-NIL': input.nil };
-  if (input.xdm) {
-    headers['X-MSS-CODECDA'] = input.xdm.cdaCode;
-    headers['X-MSS-INS'] = insQualified(input.report) ? 'O' : 'N';
-  }
+  const headers: Record<string, string> = { 'X-MSS-NIL': input.nil, ...input.kind.headers(input.report, input.documents) };
   if (recipient.endExchange) headers['X-MSS-MES'] = 'FIN';
   if (input.readReceipt) headers['Disposition-Notification-To'] = input.from.address;
-  const attachments = [];
-  if (input.xdm) attachments.push({ filename: 'IHE_XDM.ZIP', content: input.xdm.content, contentType: 'application/zip' });
-  attachments.push({ filename: input.pdf.filename, content: input.pdf.content, contentType: 'application/pdf' });
   mailComposer ??= createRequire(import.meta.url)('nodemailer/lib/mail-composer') as MailComposer;
   return new mailComposer({
     from: { name: input.from.name, address: input.from.address },
     to: recipient.to.name ? { name: recipient.to.name, address: recipient.to.address } : recipient.to.address,
-    subject: subjectFor(input.report, Boolean(input.xdm)),
+    subject: input.kind.subject(input.report),
     text: bodyFor(input),
     messageId: recipient.messageId,
     date: recipient.date,
     headers,
-    attachments,
+    attachments: input.kind.attachments(input.documents),
     textEncoding: 'quoted-printable',
     baseBoundary,
   });
 }
 
-const HEADER_END = Buffer.from('\r\n\r\n');
+const HEADER_END = '\r\n\r\n';
 
 /**
  * Encodes the report's message parts once. `baseBoundary` is nodemailer's own random draw unless given
@@ -135,12 +107,12 @@ export async function prepareMessage(input: ReportMessageInput, baseBoundary = r
 
 /**
  * The exact bytes of the message (.eml) to one recipient, in two pieces: its top-level headers as nodemailer
- * writes them (the parts are not encoded again), then the prepared body, shared, not copied (a copy of a
- * few hundred KB costs more than the headers). Write them with one writev, hash them with two updates.
+ * writes them, MSS names spelled (the parts are not encoded again), then the prepared body, shared, not
+ * copied (a copy of a few hundred KB costs more than the headers). Write them as pieces, hash them with two updates.
  */
 export function messageParts(prepared: PreparedMessage, recipient: RecipientMessageInput): [head: Buffer, body: Buffer] {
-  const headers = composer(prepared.input, recipient, prepared.baseBoundary).compile().buildHeaders();
-  return [Buffer.concat([Buffer.from(headers), HEADER_END]), prepared.body];
+  const head = spellHead(composer(prepared.input, recipient, prepared.baseBoundary).compile().buildHeaders());
+  return [Buffer.from(head + HEADER_END, 'latin1'), prepared.body];
 }
 
 /** The message to one recipient in one buffer: byte for byte what composeMessage gives. */
@@ -148,9 +120,19 @@ export function messageFor(prepared: PreparedMessage, recipient: RecipientMessag
   return Buffer.concat(messageParts(prepared, recipient));
 }
 
-/** Builds the exact bytes of one message (.eml); for several recipients of a report, prepareMessage once and messageFor each. */
+/** Builds the exact bytes of one message (.eml); for several recipients of a report, prepareMessage once and messageParts each. */
 export async function composeMessage(input: ComposeInput): Promise<Buffer> {
   return messageFor(await prepareMessage(input), input);
+}
+
+/**
+ * nodemailer writes header names its own way (`X-Mss-Codecda`); the ANS specification spells them
+ * `X-MSS-CODECDA`, and some receiving software compares case-sensitively. Only the message's own header
+ * block is touched, never a part's or the body.
+ */
+function spellHead(head: string): string {
+  for (const name of MSS_HEADER_NAMES) head = head.replace(new RegExp(`^${name}:`, 'gim'), `${name}:`);
+  return head;
 }
 
 /** French letters a plain accent strip would lose: Œ, Æ, ß spelled out; accents removed. */
@@ -162,7 +144,8 @@ function asciiName(s: string): string {
 /** R2 name of the PDF: `<date acte>_<type document>_<NOM>_<prénom>_<n° dossier>.pdf`. */
 export function pdfFileName(report: LabReport): string {
   const p = report.patient;
-  const part = (s: string | undefined) => asciiName(s ?? '').replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  // Each part bounded: a 243-letter family name must not make a name the filesystem refuses.
+  const part = (s: string | undefined) => asciiName(s ?? '').replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
   const date = fileDate(reportDate(report) ?? '');
   const pieces = [date, 'CR-BIO', part(p.familyName).toUpperCase(), part(p.givenNames?.[0] ?? p.usedGivenName), part(report.request.fillerId)];
   return `${pieces.filter(Boolean).join('_')}.pdf`;

@@ -12,8 +12,6 @@ export interface OutgoingMessage {
   to: string;
   /** The exact bytes of the .eml, as kept in the spool. */
   raw: Buffer;
-  /** Where the spool keeps those bytes (mail/D<id>.eml), durable: the outbox gives it a second name instead of a copy. */
-  emlPath?: string;
 }
 
 export type SendOutcome =

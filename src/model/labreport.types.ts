@@ -219,6 +219,10 @@ export interface Practitioner {
    * Full name as written, when it cannot be split.
    */
   name?: string;
+  /**
+   * What else the input says about the person, as written (suffix, degree, establishment…): HPRIM Santé name components past the title.
+   */
+  details?: string;
   mssAddress?: string;
   organization?: string;
   address?: Address;

@@ -2,6 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import schema from './labreport.schema.json' with { type: 'json' };
 import { validate } from './labreport.validate.js';
 import type { LabReport } from './labreport.types.js';
+import { describeFieldLength, fieldLengthProblems } from '../gate/limits.js';
 
 export { schema as labReportSchema };
 
@@ -12,11 +13,17 @@ export interface SchemaProblem {
   /** JSON pointer to the offending value, `/` for the root. */
   pointer: string;
   message: string;
+  /** The JSON Schema keyword that failed and its ajv parameters, for callers that word it their own way. */
+  keyword?: string;
+  params?: Record<string, unknown>;
 }
 
-/** Problems of a value against the LabReport schema; empty when it is valid. */
+/**
+ * Problems of a value against the LabReport schema, then of its field lengths (gate/limits.ts: a
+ * damaged or hostile file never reaches the renderers); empty when it is valid.
+ */
 export function labReportProblems(value: unknown): SchemaProblem[] {
-  if (check(value)) return [];
+  if (check(value)) return fieldLengthProblems(value).map((p) => ({ pointer: p.pointer, message: describeFieldLength(p) }));
   return describeErrors(check.errors ?? []);
 }
 
@@ -37,7 +44,7 @@ export function describeErrors(errors: ErrorObject[]): SchemaProblem[] {
       default: message = e.message ?? e.keyword;
     }
     const key = `${pointer} ${message}`;
-    if (!seen.has(key)) { seen.add(key); out.push({ pointer, message }); }
+    if (!seen.has(key)) { seen.add(key); out.push({ pointer, message, keyword: e.keyword, params: e.params as Record<string, unknown> }); }
   }
   return out;
 }

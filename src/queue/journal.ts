@@ -2,6 +2,14 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { migrate, schemaVersion, SCHEMA_VERSION, JournalTooNew } from './migrations.js';
+import { evidenceCount, journalAbsent, JournalLost } from './integrity.js';
+import { allowlistDomains, allowlistPolicy, importAllowlist, type AllowlistImport } from './store/allowlist.js';
+import { directoryView, importDirectory, lookupDirectory, type ImportResult } from './store/directory.js';
+import { lastImport, type ReferenceImport, type ReferenceKind } from './store/imports.js';
+import type { AllowlistCheck } from '../routing/allowlist.js';
+import type { DirectoryEntry, DirectoryView, LookupQuery } from '../routing/directory.js';
+import { fold, type FindQuery, type FoundReport } from '../find/query.js';
 
 /**
  * The journal: the single source of truth about files, reports, deliveries and what happened to them.
@@ -19,9 +27,16 @@ export interface FileRow {
 export interface ReportRow {
   id: number; file_id: number; idx: number; set_id: string; version: number; document_id: string;
   status: string; dossier: string | null; stage: number; json: string; created_at: string;
+  /** The CDA's `code/@code` when the version has one (null: PDF only, or journaled before labmss kept it). */
+  cda_code: string | null;
 }
 export interface DeliveryRow {
+  /** `recipient` is the one mailbox the message goes to, '' when there is none yet (held: no address). */
   id: number; report_id: number; recipient: string; role: string; stage: number; state: DeliveryState;
+  /** Who it is for, for people (a held delivery without an address: the doctor's name and RPPS). */
+  label: string | null;
+  /** Why it is held (src/gate/hold.ts HoldCode), while it is. */
+  hold_code: string | null;
   reason: string | null; message_id: string; eml_path: string | null; eml_sha256: string | null; eml_size: number | null;
   attempts: number; created_at: string; first_attempt_at: string | null; next_attempt_at: string | null;
   updated_at: string; last_reply: string | null; queue_id: string | null; accepted_at: string | null;
@@ -34,44 +49,18 @@ export interface EventRow {
 
 export interface EventRefs { file?: number; report?: number; delivery?: number }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (
-  id INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
-  state TEXT NOT NULL, format TEXT, spool_path TEXT NOT NULL, claimed_at TEXT NOT NULL,
-  finished_at TEXT, error TEXT, warnings TEXT);
-CREATE INDEX IF NOT EXISTS files_sha ON files(sha256);
-CREATE TABLE IF NOT EXISTS reports (
-  id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES files(id), idx INTEGER NOT NULL,
-  set_id TEXT NOT NULL, version INTEGER NOT NULL, document_id TEXT NOT NULL, status TEXT NOT NULL,
-  dossier TEXT, stage INTEGER NOT NULL, json TEXT NOT NULL, created_at TEXT NOT NULL,
-  UNIQUE (file_id, idx));
-CREATE INDEX IF NOT EXISTS reports_set ON reports(set_id, version);
-CREATE TABLE IF NOT EXISTS deliveries (
-  id INTEGER PRIMARY KEY, report_id INTEGER NOT NULL REFERENCES reports(id), recipient TEXT NOT NULL,
-  role TEXT NOT NULL, stage INTEGER NOT NULL, state TEXT NOT NULL, reason TEXT, message_id TEXT NOT NULL UNIQUE,
-  eml_path TEXT, eml_sha256 TEXT, eml_size INTEGER, attempts INTEGER NOT NULL DEFAULT 0,
-  created_at TEXT NOT NULL, first_attempt_at TEXT, next_attempt_at TEXT, updated_at TEXT NOT NULL,
-  last_reply TEXT, queue_id TEXT, accepted_at TEXT, delivered_at TEXT, read_at TEXT);
-CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries(state, next_attempt_at);
-CREATE INDEX IF NOT EXISTS deliveries_report ON deliveries(report_id);
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL,
-  file_id INTEGER, report_id INTEGER, delivery_id INTEGER, from_state TEXT, to_state TEXT, detail TEXT);
-CREATE INDEX IF NOT EXISTS events_report ON events(report_id);
-CREATE INDEX IF NOT EXISTS events_delivery ON events(delivery_id);
-CREATE INDEX IF NOT EXISTS events_at ON events(at);
-CREATE TRIGGER IF NOT EXISTS events_append_only_u BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS events_append_only_d BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-`;
-
 export const JOURNAL_FILE = 'journal.sqlite';
 
-/** Who did it, for the event trail: the OS user, and the command. */
-export function defaultActor(command = 'labmss'): string {
+/**
+ * Who did it, for the event trail: the person, the account the command ran as, and the command.
+ * Technicians act through `sudo -u labmss`: the account is then always the service's, and the person is
+ * what sudo (SUDO_USER) or the login (LOGNAME) says — `alice via labmss (labmss resend)`.
+ */
+export function defaultActor(command = 'labmss', env: NodeJS.ProcessEnv = process.env): string {
   let user = 'unknown';
   try { user = userInfo().username; } catch { /* no passwd entry in some containers */ }
-  return `${user} (${command})`;
+  const person = [env.SUDO_USER, env.LOGNAME].find((p) => p && p !== user);
+  return `${person ? `${person} via ${user}` : user} (${command})`;
 }
 
 export class Journal {
@@ -88,12 +77,18 @@ export class Journal {
   }
 
   /** Opens (creating if needed) the journal of a state directory. `readonly` for status/log while a daemon runs. */
-  static open(stateDir: string, opts: { actor?: string; readonly?: boolean; clock?: () => Date } = {}): Journal {
-    const db = new Database(join(stateDir, JOURNAL_FILE), { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  static open(stateDir: string, opts: { actor?: string; readonly?: boolean; clock?: () => Date; recovering?: boolean } = {}): Journal {
+    const path = join(stateDir, JOURNAL_FILE);
+    if (opts.readonly) upgradeBeforeReading(path);
+    else if (journalAbsent(path) && !opts.recovering) {
+      const proofs = evidenceCount(stateDir);
+      if (proofs) throw new JournalLost(stateDir, proofs);
+    }
+    const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
     if (!opts.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
-      db.exec(SCHEMA);
+      try { migrate(db, path); } catch (err) { db.close(); throw err; }
     }
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
@@ -119,6 +114,24 @@ export class Journal {
   }
 
   tx<T>(fn: () => T): T { return this.db.transaction(fn)(); }
+
+  /** Delivery ids start above `floor` (a journal rebuilt beside the proofs of an earlier one). */
+  setDeliveryIdFloor(floor: number): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('delivery_id_floor', String(floor));
+  }
+
+  /**
+   * An online copy of the journal (SQLite's backup API: consistent while labmss writes), then fsynced.
+   * Returns the bytes written.
+   */
+  async backup(dest: string): Promise<number> {
+    await this.db.backup(dest);
+    const { openSync, fsyncSync, closeSync, statSync, chmodSync } = await import('node:fs');
+    chmodSync(dest, 0o600);
+    const fd = openSync(dest, 'r');
+    try { fsyncSync(fd); } finally { closeSync(fd); }
+    return statSync(dest).size;
+  }
 
   /**
    * Runs `fn` with commits that are atomic and survive a crash of labmss, but may be lost to a power cut
@@ -182,10 +195,10 @@ export class Journal {
       .get(setId) as { version: number; document_id: string } | undefined;
   }
 
-  addReport(r: Omit<ReportRow, 'id' | 'created_at'>): number {
-    const id = Number(this.db.prepare(`INSERT INTO reports (file_id, idx, set_id, version, document_id, status, dossier, stage, json, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(r.file_id, r.idx, r.set_id, r.version, r.document_id, r.status, r.dossier,
-      r.stage, r.json, this.now()).lastInsertRowid);
+  addReport(r: Omit<ReportRow, 'id' | 'created_at' | 'cda_code'> & { cda_code?: string | null }): number {
+    const id = Number(this.db.prepare(`INSERT INTO reports (file_id, idx, set_id, version, document_id, status, dossier, stage, json, cda_code, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(r.file_id, r.idx, r.set_id, r.version, r.document_id, r.status, r.dossier,
+      r.stage, r.json, r.cda_code ?? null, this.now()).lastInsertRowid);
     this.event('report', { file: r.file_id, report: id }, `dossier ${r.dossier ?? '?'} version ${r.version} (${r.status}), stage ${r.stage}`);
     return id;
   }
@@ -199,16 +212,20 @@ export class Journal {
   }
 
   // ── deliveries ───────────────────────────────────────────────────────────────
-  addDelivery(d: { reportId: number; recipient: string; role: string; stage: number; state: 'pending' | 'held'; reason?: string;
-    messageIdFor: (id: number) => string; emlPath?: string; emlSha256?: string; emlSize?: number }): number {
+  /** A new delivery, `pending` or `held` (with its hold code and reason); `recipient` '' when there is no address. */
+  addDelivery(d: { reportId: number; recipient: string; label?: string; role: string; stage: number; state: 'pending' | 'held';
+    reason?: string; holdCode?: string; messageIdFor: (id: number) => string }): number {
     const now = this.now();
-    const info = this.db.prepare(`INSERT INTO deliveries (report_id, recipient, role, stage, state, reason, message_id,
-      eml_path, eml_sha256, eml_size, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(d.reportId, d.recipient, d.role, d.stage, d.state, d.reason ?? null, `pending-${randomBytes(8).toString('hex')}`,
-        d.emlPath ?? null, d.emlSha256 ?? null, d.emlSize ?? null, now, now);
+    // Never below the ids an earlier journal of this directory used: their proofs are named after them.
+    const floor = Number(this.metaValue('delivery_id_floor') ?? 0);
+    const next = Math.max(floor, (this.db.prepare('SELECT MAX(id) AS m FROM deliveries').get() as { m: number | null }).m ?? 0) + 1;
+    const info = this.db.prepare(`INSERT INTO deliveries (id, report_id, recipient, label, role, stage, state, reason, hold_code, message_id,
+      created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(next, d.reportId, d.recipient, d.label ?? null, d.role, d.stage, d.state, d.reason ?? null, d.holdCode ?? null,
+        `pending-${randomBytes(8).toString('hex')}`, now, now);
     const id = Number(info.lastInsertRowid);
     this.db.prepare('UPDATE deliveries SET message_id = ? WHERE id = ?').run(d.messageIdFor(id), id);
-    this.event('delivery', { report: d.reportId, delivery: id }, `${d.role} ${d.recipient}${d.reason ? `: ${d.reason}` : ''}`, { to: d.state });
+    this.event('delivery', { report: d.reportId, delivery: id }, `${d.role} ${d.recipient || d.label || '?'}${d.reason ? `: ${d.reason}` : ''}`, { to: d.state });
     return id;
   }
 
@@ -230,17 +247,22 @@ export class Journal {
       ${includeSending ? `OR state = 'sending'` : ''} ORDER BY id`).all(nowIso) as DeliveryRow[];
   }
 
-  /** Changes a delivery's state with its event in one transaction; refuses when the state is not what the caller saw. */
-  transition(id: number, from: DeliveryState | DeliveryState[], to: DeliveryState, patch: Partial<DeliveryRow> = {}, detail?: string): boolean {
+  /**
+   * Changes a delivery with its event in one transaction, reading its state inside it: `decide` gives the
+   * new state, or undefined to refuse (nothing written). Only the state machine calls this
+   * (src/queue/delivery-state.ts `moveDelivery`). Leaving `held` clears the hold code.
+   */
+  changeDelivery(id: number, decide: (from: DeliveryState) => DeliveryState | undefined, patch: Partial<DeliveryRow>, detail: string | undefined, op: string): boolean {
     return this.tx(() => {
       const row = this.delivery(id);
-      const allowed = Array.isArray(from) ? from : [from];
-      if (!row || !allowed.includes(row.state)) return false;
+      const to = row && decide(row.state);
+      if (!row || !to) return false;
       const fields = { ...patch, state: to, updated_at: this.now() } as Record<string, unknown>;
+      if (to !== 'held' && row.hold_code) fields.hold_code = null;
       const keys = Object.keys(fields);
       this.db.prepare(`UPDATE deliveries SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`)
         .run(...keys.map((k) => fields[k] ?? null), id);
-      this.event(to, { report: row.report_id, delivery: id }, detail, { from: row.state, to });
+      this.event(to === row.state ? op : to, { report: row.report_id, delivery: id }, detail, { from: row.state, to });
       return true;
     });
   }
@@ -261,6 +283,20 @@ export class Journal {
       .all(...states) as DeliveryRow[];
   }
 
+  /** Every report and delivery, for the monthly figures. */
+  allReports(): ReportRow[] {
+    return this.db.prepare('SELECT * FROM reports ORDER BY id').all() as ReportRow[];
+  }
+
+  allDeliveries(): DeliveryRow[] {
+    return this.db.prepare('SELECT * FROM deliveries ORDER BY id').all() as DeliveryRow[];
+  }
+
+  /** Whether an event of this delivery already mentions `text` (a receipt's own Message-ID: not applied twice). */
+  eventMentions(deliveryId: number, text: string): boolean {
+    return this.db.prepare('SELECT 1 FROM events WHERE delivery_id = ? AND instr(detail, ?) > 0 LIMIT 1').get(deliveryId, text) !== undefined;
+  }
+
   events(filter: { report?: number; delivery?: number; file?: number; since?: string; limit?: number }): EventRow[] {
     const where: string[] = [];
     const args: unknown[] = [];
@@ -274,6 +310,90 @@ export class Journal {
     const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${filter.limit ? `DESC LIMIT ${Math.floor(filter.limit)}` : ''}`;
     const rows = this.db.prepare(sql).all(...args) as EventRow[];
     return filter.limit ? rows.reverse() : rows;
+  }
+
+  // ── reference data: the directory and the allow-list ─────────────────────────
+  importAllowlist(path: string): AllowlistImport { return importAllowlist(this.db, path, this.clock); }
+
+  importDirectory(path: string): ImportResult { return importDirectory(this.db, path, this.clock); }
+
+  lastImport(kind: ReferenceKind): ReferenceImport | undefined { return lastImport(this.db, kind); }
+
+  allowlistDomains(): string[] { return allowlistDomains(this.db); }
+
+  /** The allow-list check routing and every transport apply; `needsList`: without an imported list, refuse all. */
+  allowlistPolicy(needsList: boolean): { check: AllowlistCheck; warning?: string } { return allowlistPolicy(this.db, needsList); }
+
+  directoryView(): DirectoryView | undefined { return directoryView(this.db); }
+
+  /** Directory entries matching a query; `truncated` when there were more than `limit`. */
+  lookupDirectory(q: LookupQuery, limit: number): { entries: DirectoryEntry[]; truncated: boolean } {
+    const entries = lookupDirectory(this.db, q, limit + 1);
+    return { entries: entries.slice(0, limit), truncated: entries.length > limit };
+  }
+
+  /** SQLite page cache in KiB (the daemon keeps it small). */
+  setCacheKib(kib: number): void { this.db.pragma(`cache_size = -${Math.floor(kib)}`); }
+  // ── find, retention, metrics ─────────────────────────────────────────────────
+  // (ops: `labmss find`, `show <dossier>`, `labmss purge`, the daemon's /metrics)
+
+  /**
+   * Reports whose patient matches every term (folded name, or an exact dossier / IPP / INS / NIR) and the
+   * birth date (or its start: `1988-09`), newest first, at most `limit`, with how many matched in all.
+   */
+  findReports(q: FindQuery, limit: number): { total: number; reports: FoundReport[] } {
+    this.db.function('labmss_fold', { deterministic: true }, (text: unknown) => fold(String(text ?? '')));
+    const where: string[] = [];
+    const args: unknown[] = [];
+    for (const term of q.terms) {
+      where.push(`(' ' || labmss_fold(coalesce(family, '') || ' ' || coalesce(birth_family, '') || ' ' || coalesce(given, '') || ' ' || coalesce(used_given, '')) || ' ' LIKE ?
+        OR dossier = ? OR ipp = ? OR ins = ? OR nir = ?)`);
+      args.push(`%${term.name}%`, term.id, term.id, term.id, term.id);
+    }
+    if (q.birthDate) { where.push('birth_date LIKE ?'); args.push(`${q.birthDate}%`); }
+    const rows = this.db.prepare(`WITH p AS (SELECT id, dossier, version, status, stage, created_at,
+        json_extract(json, '$.patient.familyName') AS family, json_extract(json, '$.patient.birthFamilyName') AS birth_family,
+        json_extract(json, '$.patient.givenNames') AS given, json_extract(json, '$.patient.usedGivenName') AS used_given,
+        json_extract(json, '$.patient.birthDate') AS birth_date, json_extract(json, '$.patient.ids.ipp') AS ipp,
+        json_extract(json, '$.patient.ids.ins.value') AS ins, json_extract(json, '$.patient.ids.nir') AS nir FROM reports)
+      SELECT *, COUNT(*) OVER () AS total FROM p ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
+      .all(...args, Math.max(1, Math.floor(limit))) as Array<FoundReport & { total: number; given: string | null }>;
+    return {
+      total: rows[0]?.total ?? 0,
+      reports: rows.map(({ total: _total, given, ...r }) => ({ ...r, given: given ? (JSON.parse(given) as string[]).join(' ') : null })),
+    };
+  }
+
+  /** Every version of a dossier (the LIS's request number), oldest first. */
+  reportsOfDossier(dossier: string): ReportRow[] {
+    return this.db.prepare('SELECT * FROM reports WHERE dossier = ? ORDER BY id').all(dossier) as ReportRow[];
+  }
+
+  /**
+   * What retention may remove, as the journal knows it: the .eml of deliveries created before `proofBefore`
+   * that nobody is still sending; the input files processed before it; the document folders of reports
+   * created before `documentsBefore` with no delivery still to send; quarantined files set aside before
+   * `quarantineBefore`. Rows and events stay: the trail and the SHA-256 of each message remain.
+   */
+  retentionCandidates(cut: { proofBefore: string; documentsBefore: string; quarantineBefore: string }): {
+    emls: string[]; inputs: Array<Pick<FileRow, 'spool_path' | 'name' | 'sha256' | 'size'>>; reports: Array<{ set_id: string; version: number }>; quarantined: string[];
+  } {
+    const open = `('pending', 'sending', 'deferred')`;
+    const paths = (sql: string, ...a: unknown[]) => (this.db.prepare(sql).all(...a) as Array<{ p: string }>).map((r) => r.p);
+    return {
+      emls: paths(`SELECT eml_path AS p FROM deliveries WHERE created_at < ? AND eml_path IS NOT NULL AND state NOT IN ${open}`, cut.proofBefore),
+      inputs: this.db.prepare(`SELECT spool_path, name, sha256, size FROM files WHERE finished_at < ? AND state IN ('done', 'duplicate')`)
+        .all(cut.proofBefore) as Array<Pick<FileRow, 'spool_path' | 'name' | 'sha256' | 'size'>>,
+      reports: this.db.prepare(`SELECT set_id, version FROM reports r WHERE created_at < ?
+        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.report_id = r.id AND d.state IN ${open})`).all(cut.documentsBefore) as Array<{ set_id: string; version: number }>,
+      quarantined: paths(`SELECT spool_path AS p FROM files WHERE finished_at < ? AND state = 'quarantined'`, cut.quarantineBefore),
+    };
+  }
+
+  /** The daemon's gauges: the oldest delivery still waiting to go (pending, deferred, sending) and the last one accepted. */
+  queueTimes(): { oldestWaiting: string | null; lastAccepted: string | null } {
+    return this.db.prepare(`SELECT (SELECT MIN(created_at) FROM deliveries WHERE state IN ('pending', 'deferred', 'sending')) AS oldestWaiting,
+      (SELECT MAX(accepted_at) FROM deliveries) AS lastAccepted`).get() as { oldestWaiting: string | null; lastAccepted: string | null };
   }
 }
 
@@ -290,4 +410,18 @@ function reusePreparedStatements(db: Database.Database): void {
     if (!statement) compiled.set(sql, (statement = compile(sql)));
     return statement;
   }) as typeof db.prepare;
+}
+
+/**
+ * `status`, `log` and `show` open the journal read-only; a journal an older labmss wrote is brought up to
+ * date first (briefly writable), so they never misread it. A newer one is refused.
+ */
+function upgradeBeforeReading(path: string): void {
+  const probe = new Database(path, { readonly: true, fileMustExist: true });
+  let version: number;
+  try { version = schemaVersion(probe); } finally { probe.close(); }
+  if (version > SCHEMA_VERSION) throw new JournalTooNew(path, version);
+  if (version === SCHEMA_VERSION) return;
+  const db = new Database(path, { fileMustExist: true });
+  try { db.pragma('busy_timeout = 5000'); migrate(db, path); } finally { db.close(); }
 }

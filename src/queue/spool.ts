@@ -1,7 +1,7 @@
-import { closeSync, readFileSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, existsSync, chmodSync } from 'node:fs';
+import { closeSync, readFileSync, readSync, fsyncSync, mkdirSync, openSync, renameSync, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { link, mkdir, open, rename, stat } from 'node:fs/promises';
+import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
 
 /**
  * The spool: files on disk next to the journal. Everything is written to a temporary name, fsynced and
@@ -45,7 +45,8 @@ export function ensureSpool(layout: SpoolLayout): void {
   }
 }
 
-function fsyncDir(dir: string): void {
+/** Makes a rename or unlink in `dir` durable. */
+export function fsyncDir(dir: string): void {
   try {
     const fd = openSync(dir, 'r');
     try { fsyncSync(fd); } finally { closeSync(fd); }
@@ -60,38 +61,48 @@ export type FileData = Buffer | string | readonly Buffer[];
 /**
  * Writes bytes to `path` atomically (temp name in the same folder, fsync, rename, fsync folder), mode 0600.
  * Asynchronous: the file's write and fsync happen off the main thread, so messages keep going out while it
- * syncs.
+ * syncs (the folder's fsync, a fraction of a millisecond, is the one moveTo and claim use).
+ * `exclusive`: the file must not exist yet (proofs are never overwritten): EEXIST otherwise.
+ * Whatever fails (a full disk, a name refused), no temporary file is left behind.
  */
-export async function writeAtomic(path: string, data: FileData): Promise<void> {
-  await writeAllAtomic([{ path, data }]);
+export async function writeAtomic(path: string, data: FileData, opts: { exclusive?: boolean } = {}): Promise<void> {
+  await writeAllAtomic([{ path, data, exclusive: opts.exclusive }]);
 }
 
 /**
- * Writes several files atomically as one step: all written and fsynced side by side (libuv's threads),
- * then renamed, then each folder fsynced once (off the main thread), not once per file. When it resolves,
- * every file is durable under its name; after a crash before that, each is there complete or not at all.
+ * Writes several files atomically as one step (a file's documents): all written and fsynced side by side
+ * (libuv's threads), then put under their names, then each folder fsynced once (off the main thread), not
+ * once per file. When it resolves, every file is durable under its name; after a crash before that, each
+ * is there complete or not at all. On a failure no temporary file is left behind.
  */
-export async function writeAllAtomic(files: ReadonlyArray<{ path: string; data: FileData }>): Promise<void> {
+export async function writeAllAtomic(files: ReadonlyArray<{ path: string; data: FileData; exclusive?: boolean }>): Promise<void> {
   const dirs = [...new Set(files.map((f) => dirname(f.path)))];
   await Promise.all(dirs.map((dir) => mkdir(dir, { recursive: true, mode: 0o700 })));
-  const written = await Promise.all(files.map(async ({ path, data }) => {
-    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++writes}.tmp`);
-    const file = await open(tmp, 'w', 0o600);
-    try {
-      // A handle's writeFile goes on from where the last write ended: the pieces follow each other.
-      for (const piece of typeof data === 'string' || Buffer.isBuffer(data) ? [data] : data) await file.writeFile(piece);
-      await file.sync();
-    } finally {
-      await file.close();
+  // The temporary name never derives from the target's (a patient's name can make that too long).
+  const tmps = files.map((f) => join(dirname(f.path), `.labmss-${process.pid}-${++writes}.tmp`));
+  try {
+    await Promise.all(files.map(async ({ data }, i) => {
+      const file = await open(tmps[i]!, 'wx', 0o600);
+      try {
+        // A handle's writeFile goes on from where the last write ended: the pieces follow each other.
+        for (const piece of typeof data === 'string' || Buffer.isBuffer(data) ? [data] : data) await file.writeFile(piece);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+    }));
+    for (const [i, { path, exclusive }] of files.entries()) {
+      if (exclusive) {
+        await link(tmps[i]!, path);
+        await unlink(tmps[i]!);
+      } else {
+        await rename(tmps[i]!, path);
+      }
     }
-    return { tmp, path };
-  }));
-  for (const { tmp, path } of written) await rename(tmp, path);
-  await syncDirs(dirs);
-}
-
-/** Folders fsynced side by side, off the main thread: the renames into them are durable. */
-async function syncDirs(dirs: readonly string[]): Promise<void> {
+  } catch (err) {
+    await Promise.all(tmps.map((tmp) => unlink(tmp).catch(() => {})));
+    throw err;
+  }
   await Promise.all(dirs.map(async (dir) => {
     try {
       const handle = await open(dir, 'r');
@@ -101,58 +112,58 @@ async function syncDirs(dirs: readonly string[]): Promise<void> {
 }
 
 /**
- * Gives a durable file a second name, atomically (link to a temporary name, rename over `path`): the same
- * bytes on disk once, not a copy. False when `existing` is on another filesystem or links are refused:
- * the caller writes a copy instead.
+ * Writes a message where it is kept, never over another file: one with the same name and the same
+ * Message-ID is this delivery's own (composed before a crash) and is kept as it is; any other file of that
+ * name (an earlier journal's proof) stays, and the message goes beside it. Returns the path.
  */
-export async function linkAtomic(existing: string, path: string): Promise<boolean> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  // Already that file (sent again after a crash): renaming a link over its twin would do nothing, leaving the temporary name.
-  const [a, b] = await Promise.all([stat(existing), stat(path).catch(() => undefined)]);
-  if (b && a.ino === b.ino && a.dev === b.dev) {
-    await syncDirs([dir]);
-    return true;
-  }
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${++writes}.tmp`);
+export async function keepProof(dir: string, name: string, raw: Buffer, messageId: string): Promise<string> {
+  const path = join(dir, name);
   try {
-    await link(existing, tmp);
+    await writeAtomic(path, raw, { exclusive: true });
+    return path;
   } catch (err) {
-    if (['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP'].includes((err as NodeJS.ErrnoException).code ?? '')) return false;
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  await rename(tmp, path);
-  await syncDirs([dir]);
-  return true;
+  if (messageIdOf(readFileSync(path)) === messageId) {
+    await writeAtomic(path, raw);
+    return path;
+  }
+  const beside = freeName(dir, name);
+  await writeAtomic(beside, raw, { exclusive: true });
+  return beside;
 }
 
-/** A name in `dir` that does not exist yet: `name`, else `name.1`, `name.2`… (never overwrite evidence). */
-export function freeName(dir: string, name: string): string {
-  let candidate = name;
-  for (let i = 1; existsSync(join(dir, candidate)); i++) candidate = `${name}.${i}`;
+function messageIdOf(raw: Buffer): string | undefined {
+  const head = raw.subarray(0, Math.min(raw.length, 16_384)).toString('latin1').split(/\r?\n\r?\n/, 1)[0] ?? '';
+  return /^Message-ID:[ \t]*(\S+)/im.exec(head)?.[1];
+}
+
+/**
+ * A name in `dir` that does not exist yet: `name`, else `name.1`, `name.2`… (never overwrite evidence).
+ * `alsoFreeIn`: folders where the same name must be free too (a file about to move there).
+ */
+export function freeName(dir: string, name: string, alsoFreeIn: string[] = []): string {
+  const base = boundedName(name);
+  let candidate = base;
+  for (let i = 1; [dir, ...alsoFreeIn].some((d) => existsSync(join(d, candidate))); i++) candidate = `${base}.${i}`;
   return join(dir, candidate);
 }
 
 /**
- * Claims a file from the export folder by an atomic rename into the spool: afterwards it is in exactly
- * one of the two places. Returns the new path, or undefined when another process claimed it first.
+ * A file name short enough for any filesystem with room for the suffixes labmss adds (`.error.txt`, `.12`):
+ * names come from the LIS and from patients' names, and a name the filesystem refuses must never stop intake.
+ * A long name keeps its start and extension, with a hash of the whole so two long names stay apart.
  */
-export function claim(exportPath: string, layout: SpoolLayout, stamp: string): string | undefined {
-  const target = freeName(layout.incoming, `${stamp}-${basename(exportPath)}`);
-  try {
-    renameSync(exportPath, target);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'EXDEV') {
-      throw new Error(`cannot claim ${exportPath}: the export folder and the state directory must be on the same filesystem (atomic rename)`);
-    }
-    throw err;
-  }
-  try { chmodSync(target, 0o600); } catch { /* the LIS may own the file; the folder is 0700 anyway */ }
-  fsyncDir(layout.incoming);
-  return target;
+export function boundedName(name: string, max = 160): string {
+  const clean = name.replace(/[\x00-\x1f/\\]/g, '_');
+  if (Buffer.byteLength(clean) <= max) return clean;
+  const ext = /\.[A-Za-z0-9]{1,8}$/.exec(clean)?.[0] ?? '';
+  const hash = sha256(clean).slice(0, 10);
+  let head = clean.slice(0, max - ext.length - 12);
+  while (Buffer.byteLength(head) > max - ext.length - 12) head = head.slice(0, -1);
+  return `${head}~${hash}${ext}`;
 }
+
 
 /** Moves a spooled file to another spool folder (done, quarantine) atomically; returns the new path. */
 export function moveTo(path: string, dir: string, name = basename(path)): string {
@@ -184,30 +195,15 @@ export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export interface Candidate { path: string; name: string; size: number; mtimeMs: number }
-
-/** Files of the export folder that may be claimed: regular files, not ignored names, not modified too recently. */
-export function listExport(dir: string, opts: { ignore: string[]; settleMs: number; now: number; tooRecent?: string[] }): Candidate[] {
-  let names: string[];
-  try { names = readdirSync(dir); } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`export folder ${dir} does not exist: create it or fix paths.export`);
-    throw err;
-  }
-  const ignored = globMatcher(opts.ignore);
-  const out: Candidate[] = [];
-  for (const name of names.sort()) {
-    if (ignored(name)) continue;
-    const path = join(dir, name);
-    let st;
-    try { st = statSync(path); } catch { continue; }
-    if (!st.isFile()) continue;
-    if (opts.now - st.mtimeMs < opts.settleMs) {
-      opts.tooRecent?.push(name);
-      continue;
-    }
-    out.push({ path, name, size: st.size, mtimeMs: st.mtimeMs });
-  }
-  return out;
+/** The SHA-256 of a file read in chunks (a file too large to hold in memory is still recorded by its hash). */
+export function sha256File(path: string): string {
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0;) hash.update(chunk.subarray(0, n));
+  } finally { closeSync(fd); }
+  return hash.digest('hex');
 }
 
 /** Simple file-name globs (`*`, `?`), enough for temp-name conventions like `*.tmp`, `~*`, `.*`. */

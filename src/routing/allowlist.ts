@@ -1,6 +1,7 @@
 import { domainToASCII } from 'node:url';
 import { createRequire } from 'node:module';
 import type { XMLParser as XMLParserType } from 'fast-xml-parser';
+import { parseMailbox } from './mailbox.js';
 
 /**
  * The ANS list of MSSanté domains (listeblanchemssante.xml, `//Domaine/Nom`), as values.
@@ -22,11 +23,6 @@ export function normalizeDomain(domain: string): string | undefined {
   return ascii ? ascii : undefined;
 }
 
-/** The domain of an address (after the last `@`), normalized, or undefined. */
-export function domainOf(address: string): string | undefined {
-  const at = address.lastIndexOf('@');
-  return at > 0 ? normalizeDomain(address.slice(at + 1).replace(/>$/, '')) : undefined;
-}
 
 export interface ParsedAllowlist {
   /** Normalized domains, each once, in list order. */
@@ -100,11 +96,23 @@ export function decodeAllowlist(bytes: Uint8Array): string {
   return new TextDecoder(latin ? 'windows-1252' : 'utf-8', { fatal: !latin }).decode(bytes).replace(/^\uFEFF/, '');
 }
 
-/** A check against a set of normalized domains; `label` names the list in reasons. */
+/** Why `address` is not exactly one mailbox (see mailbox.ts), or undefined; the reason never quotes the text. */
+export function mailboxProblem(address: string): string | undefined {
+  const m = parseMailbox(address);
+  return m.ok ? undefined : notOneMailbox(m.reason);
+}
+
+/** The reason a text that is not exactly one mailbox is refused with. */
+export const notOneMailbox = (reason: string) => `not a single valid address (${reason}): never sent`;
+
+/**
+ * A check against a set of normalized domains; `label` names the list in reasons. The address is parsed
+ * as exactly one mailbox first: the domain checked is the one the message would go to.
+ */
 export function allowlistChecker(domains: { has(domain: string): boolean }, label: string): AllowlistCheck {
   return (address) => {
-    const d = domainOf(address);
-    if (!d) return `"${address}" is not a valid address: never sent`;
-    return domains.has(d) ? undefined : `domain ${d} is not on the MSSanté allow-list (${label}): never sent outside the MSSanté trust space`;
+    const m = parseMailbox(address);
+    if (!m.ok) return notOneMailbox(m.reason);
+    return domains.has(m.domain) ? undefined : `domain ${m.domain} is not on the MSSanté allow-list (${label}): never sent outside the MSSanté trust space`;
   };
 }

@@ -3,7 +3,7 @@ import type { Practitioner } from '../model/labreport.types.js';
 /**
  * The Annuaire Santé "Extraction_Correspondance_MSSante" file, as values: header mapping, one row per
  * line, the identification nationale of a practitioner, and the choice among several mailboxes.
- * Reading the file and the database lives in directory-store.ts.
+ * Reading the file into the database lives in the journal layer (src/queue/store/directory.ts).
  */
 
 export type MailboxType = 'PER' | 'ORG' | string;

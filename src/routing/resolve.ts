@@ -1,15 +1,17 @@
 import type { LabReport, Practitioner } from '../model/labreport.types.js';
 import type { AddressBook } from './address-book.js';
-import type { AllowlistCheck } from './allowlist.js';
+import { notOneMailbox, type AllowlistCheck } from './allowlist.js';
+import { parseMailbox } from './mailbox.js';
 import { chooseMailbox, nationalIdsOf, type DirectoryView, type MailboxPreference } from './directory.js';
 import { describePatient, PATIENT_DOMAIN, patientRouting } from './patient.js';
+import type { HoldCode } from '../gate/hold.js';
 
 export type RecipientRole = 'prescriber' | 'copy' | 'patient' | 'other';
 
 export interface Recipient { address: string; name?: string; role: RecipientRole }
 
 /** Someone who should receive the report but cannot, with the reason a person can act on. */
-export interface Unrouted { who: string; role: RecipientRole; reason: string }
+export interface Unrouted { who: string; role: RecipientRole; reason: string; code: HoldCode; address?: string }
 
 export interface RoutingOptions {
   prescriber: boolean;
@@ -49,31 +51,43 @@ function practitionerName(p: Practitioner): string | undefined {
 const CHOOSE = 'choose with `labmss resend R… --to ADDR`';
 
 /** A practitioner's address: the address book, then the input, then the directory by identification nationale. */
-function practitionerAddress(p: Practitioner, ctx: RoutingContext): { address: string } | { reason: string } {
+function practitionerAddress(p: Practitioner, ctx: RoutingContext): { address: string } | { reason: string; code: HoldCode } {
   const address = ctx.addressBook.find(p)?.address ?? p.mssAddress;
   if (address) return { address };
   const ids = nationalIdsOf(p);
   if (!ctx.directory) {
-    return { reason: `no MSSanté address in the input or the address book${ids.length ? ', and no directory imported: run `labmss directory import FILE`' : ''}` };
+    return { code: 'no-address', reason: `no MSSanté address in the input or the address book${ids.length ? ', and no directory imported: run `labmss directory import FILE`' : ''}` };
   }
-  if (!ids.length) return { reason: 'no MSSanté address in the input or the address book, and no RPPS or ADELI to look up in the directory' };
+  if (!ids.length) return { code: 'no-address', reason: 'no MSSanté address in the input or the address book, and no RPPS or ADELI to look up in the directory' };
   const candidates = ids.flatMap((id) => ctx.directory!.candidates(id));
   const choice = chooseMailbox(candidates, ctx.options.preferMailboxType ?? 'hold');
   if ('address' in choice) return { address: choice.address };
   if ('ambiguous' in choice) {
-    return { reason: `several MSSanté addresses: ${choice.ambiguous.map((c) => `${c.address} (${c.type})`).join(', ')} — ${CHOOSE}` };
+    return { code: 'ambiguous-address', reason: `several MSSanté addresses: ${choice.ambiguous.map((c) => `${c.address} (${c.type})`).join(', ')} — ${CHOOSE}` };
   }
-  return { reason: `no MSSanté mailbox in ${ctx.directory.label} nor in the address book` };
+  return { code: 'no-address', reason: `no MSSanté mailbox in ${ctx.directory.label} nor in the address book` };
 }
 
-/** Moves the recipients whose address the allow-list refuses to `unrouted`, with its reason. */
+/**
+ * Every address, whatever its source, as exactly one mailbox in its normal form (mailbox.ts), then the
+ * allow-list on that mailbox's domain; refused ones move to `unrouted` with the reason. Without a check
+ * (callers that screen themselves) the mailbox is still parsed. One entry per normalised address.
+ */
 export function screenRecipients(recipients: Recipient[], check: AllowlistCheck | undefined): { recipients: Recipient[]; unrouted: Unrouted[] } {
   const kept: Recipient[] = [];
   const unrouted: Unrouted[] = [];
+  const seen = new Set<string>();
   for (const r of recipients) {
-    const refused = check?.(r.address);
-    if (refused) unrouted.push({ who: r.address, role: r.role, reason: refused });
-    else kept.push(r);
+    const m = parseMailbox(r.address);
+    const refused = m.ok ? check?.(m.address) : notOneMailbox(m.reason);
+    // `who` is kept short: it lands in the journal and in `status`; a text that is not one mailbox is never kept as an address.
+    if (!m.ok || refused) {
+      unrouted.push({ who: (r.name ?? r.address).slice(0, 200), ...(m.ok ? { address: m.address } : {}), role: r.role, reason: refused ?? '', code: 'not-allowed' });
+      continue;
+    }
+    if (seen.has(m.address.toLowerCase())) continue;
+    seen.add(m.address.toLowerCase());
+    kept.push({ ...r, address: m.address });
   }
   return { recipients: kept, unrouted };
 }
@@ -119,13 +133,13 @@ export function route(report: LabReport, ctx: RoutingContext): { recipients: Rec
   for (const [p, role] of practitioners) {
     const found = practitionerAddress(p, ctx);
     if ('address' in found) add({ address: found.address, name: practitionerName(p), role });
-    else unrouted.push({ who: describePractitioner(p), role, reason: found.reason });
+    else unrouted.push({ who: describePractitioner(p), role, reason: found.reason, code: found.code });
   }
 
   const patient = patientRouting(report, Boolean(ctx.options.patients?.enabled));
   if ('address' in patient) add({ address: patient.address, role: 'patient' });
-  else if ('held' in patient) unrouted.push({ who: describePatient(report), role: 'patient', reason: patient.held });
-  else if (inputAsksPatient && ctx.options.inputRecipients) unrouted.push({ who: describePatient(report), role: 'patient', reason: `not sent to the patient: ${patient.skip}` });
+  else if ('held' in patient) unrouted.push({ who: describePatient(report), role: 'patient', reason: patient.held, code: 'patient-route' });
+  else if (inputAsksPatient && ctx.options.inputRecipients) unrouted.push({ who: describePatient(report), role: 'patient', reason: `not sent to the patient: ${patient.skip}`, code: 'patient-route' });
 
   const screened = screenRecipients(recipients, ctx.allowlist);
   unrouted.push(...screened.unrouted);
@@ -133,7 +147,7 @@ export function route(report: LabReport, ctx: RoutingContext): { recipients: Rec
     const reason = !toProfessionals
       ? `the input keeps the report from professionals (${masking.maskedFromProfessionals ? 'MASQUE_PS' : 'DESTMSSANTEPS=N'}) and it does not go to the patient: ${'skip' in patient ? patient.skip : 'no address'}`
       : 'the report names no prescriber, copy or recipient';
-    unrouted.push({ who: 'nobody', role: 'other', reason });
+    unrouted.push({ who: 'nobody', role: 'other', reason, code: 'no-recipient' });
   }
   return { recipients: screened.recipients, unrouted };
 }

@@ -69,8 +69,8 @@ const cents = (x: number) => Math.round(x * 100) / 100;
 /** Per-month figures from the journal (and the report PDFs in the spool), oldest month first. */
 export function monthlyStats(journal: Journal, opts: StatsOptions): MonthStats[] {
   const monthOf = monthIn(opts.timezone);
-  const reports = journal.db.prepare('SELECT * FROM reports ORDER BY id').all() as ReportRow[];
-  const deliveries = journal.db.prepare('SELECT * FROM deliveries ORDER BY id').all() as DeliveryRow[];
+  const reports = journal.allReports();
+  const deliveries = journal.allDeliveries();
   const reportById = new Map(reports.map((r) => [r.id, r]));
   const byMonth = new Map<string, { reports: ReportRow[]; deliveries: DeliveryRow[] }>();
   const bucket = (m: string) => byMonth.get(m) ?? byMonth.set(m, { reports: [], deliveries: [] }).get(m)!;

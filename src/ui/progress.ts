@@ -8,7 +8,7 @@ export function progressWanted(opts: GlobalOptions, stream: NodeJS.WriteStream =
 /**
  * Runs `work` under an ora spinner whose text is refreshed from `text()` (e.g. counts of a pass summary
  * that the work updates as it goes). Without a terminal it just runs the work: the command prints its
- * plain summary lines afterwards either way. ora is loaded only here, so other commands start fast.
+ * plain summary lines afterwards either way, and the spinner leaves no line of its own. ora is loaded only here, so other commands start fast.
  */
 export async function withProgress<T>(opts: GlobalOptions, text: () => string, work: () => Promise<T>): Promise<T> {
   if (!progressWanted(opts)) return work();
@@ -16,13 +16,10 @@ export async function withProgress<T>(opts: GlobalOptions, text: () => string, w
   const spinner = ora({ text: text(), stream: process.stderr }).start();
   const refresh = setInterval(() => { spinner.text = text(); }, 100);
   try {
-    const result = await work();
-    spinner.succeed(text());
-    return result;
-  } catch (err) {
-    spinner.fail(text());
-    throw err;
+    return await work();
   } finally {
     clearInterval(refresh);
+    // Cleared, not "succeeded": the command prints its summary next, once (it was printed twice).
+    spinner.stop();
   }
 }

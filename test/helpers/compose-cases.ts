@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ComposeInput } from '../../src/mail/compose.js';
 import { pdfFileName } from '../../src/mail/compose.js';
+import { DOCUMENT_KINDS } from '../../src/documents/kinds.js';
 import type { LabReport } from '../../src/model/labreport.types.js';
 import { sampleReport } from './lab.js';
 
@@ -32,10 +33,10 @@ export function composeCases(): Array<{ name: string; input: ComposeInput }> {
     nil: 'NIL-123',
   };
   return [
-    { name: 'stage 1, prescriber, read receipt', input: { ...common, report: insReport, to: { address: 'dr.martin@medecin.mssante.fr', role: 'prescriber' }, pdf: { filename: pdfFileName(insReport), content: pdf }, readReceipt: true } },
-    { name: 'stage 2, named copy recipient', input: { ...common, report: insReport, to: { address: 'dr.lefèvre@medecin.mssante.fr', name: 'Dr Anaïs LEFÈVRE-Œillet', role: 'copy' }, pdf: { filename: pdfFileName(insReport), content: pdf }, xdm: { content: xdm, cdaCode: '11502-2' }, readReceipt: false } },
-    { name: 'stage 2, patient mailbox, end of exchange', input: { ...common, report: insReport, to: { address: '279035121518989@patient.mssante.fr', role: 'patient' }, pdf: { filename: pdfFileName(insReport), content: pdf }, xdm: { content: xdm, cdaCode: '11502-2' }, readReceipt: true, endExchange: true } },
-    { name: 'stage 1, cancellation', input: { ...common, messageId: '<labmss.D9.x@lab.mssante.fr>', date: new Date('2026-12-31T23:59:59Z'), report: cancelled, to: { address: 'dr.martin@medecin.mssante.fr', role: 'prescriber' }, pdf: { filename: pdfFileName(cancelled), content: bytes(3000, 'small') }, readReceipt: false } },
+    { name: 'stage 1, prescriber, read receipt', input: { ...common, report: insReport, to: { address: 'dr.martin@medecin.mssante.fr', role: 'prescriber' }, kind: DOCUMENT_KINDS['pdf-report'], documents: { pdf: { filename: pdfFileName(insReport), content: pdf } }, readReceipt: true } },
+    { name: 'stage 2, named copy recipient', input: { ...common, report: insReport, to: { address: 'dr.lefevre@medecin.mssante.fr', name: 'Dr Anaïs LEFÈVRE-Œillet', role: 'copy' }, kind: DOCUMENT_KINDS['crbio-xdm'], documents: { pdf: { filename: pdfFileName(insReport), content: pdf }, xdm, cdaCode: '11502-2' }, readReceipt: false } },
+    { name: 'stage 2, patient mailbox, end of exchange', input: { ...common, report: insReport, to: { address: '279035121518989@patient.mssante.fr', role: 'patient' }, kind: DOCUMENT_KINDS['crbio-xdm'], documents: { pdf: { filename: pdfFileName(insReport), content: pdf }, xdm, cdaCode: '11502-2' }, readReceipt: true, endExchange: true } },
+    { name: 'stage 1, cancellation', input: { ...common, messageId: '<labmss.D9.x@lab.mssante.fr>', date: new Date('2026-12-31T23:59:59Z'), report: cancelled, to: { address: 'dr.martin@medecin.mssante.fr', role: 'prescriber' }, kind: DOCUMENT_KINDS['pdf-report'], documents: { pdf: { filename: pdfFileName(cancelled), content: bytes(3000, 'small') } }, readReceipt: false } },
   ];
 }
 

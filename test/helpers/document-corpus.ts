@@ -3,7 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../../src/config/load.js';
 import { documentIdFor, orderKey, setIdFor } from '../../src/documents/ids.js';
 import type { DocumentIds } from '../../src/documents/render.js';
-import { withConfiguredLab } from '../../src/dispatcher.js';
+import { withConfiguredLab } from '../../src/gate/prepare.js';
 import { InputError, parseInput } from '../../src/inputs/index.js';
 import { loadMapping, type LoincMapping } from '../../src/loinc/mapping.js';
 import type { LabReport } from '../../src/model/labreport.types.js';

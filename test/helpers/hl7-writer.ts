@@ -11,6 +11,9 @@ export interface WrittenResult {
   unit?: string;
   range?: string;
   flag?: string;
+  /** OBX-6 / OBX-7 written as is, components and all (`CD:289^mg/dL^L`), instead of `unit` / `range`. */
+  unitField?: string;
+  rangeField?: string;
 }
 
 export interface WrittenReport {
@@ -52,7 +55,7 @@ export function writeHl7(reports: WrittenReport[], opts: WriteOptions = {}): Buf
     r.results.forEach((x, n) => {
       const type = /^[+-]?\d+(\.\d+)?$/.test(x.value) ? 'NM' : 'ST';
       const id = `${e(x.code)}^${e(x.label)}^L${x.loinc ? `~${x.loinc}^${e(x.label)}^LN` : ''}`;
-      lines.push(`OBX|${n + 1}|${type}|${id}||${e(x.value)}|${e(x.unit ?? '')}|${e(x.range ?? '')}|${e(x.flag ?? '')}|||F`);
+      lines.push(`OBX|${n + 1}|${type}|${id}||${e(x.value)}|${x.unitField ?? e(x.unit ?? '')}|${x.rangeField ?? e(x.range ?? '')}|${e(x.flag ?? '')}|||F`);
     });
   });
   return iconv.encode(lines.join(eol) + eol, charset.encoding);

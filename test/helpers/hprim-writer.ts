@@ -18,6 +18,10 @@ export interface WrittenReport {
   patient: { familyName: string; givenName: string; ipp: string; birthDate: string };
   fillerId: string;
   results: WrittenResult[];
+  /** OBR 9.17 components (code, family, given, middle, suffix, title, …); default `MED~DR TEST`. */
+  prescriber?: string[];
+  /** OBR 9.33 components, the validating biologist; default none. */
+  validator?: string[];
 }
 
 export interface WriterOptions {
@@ -47,7 +51,8 @@ export function writeHprimSante(reports: WrittenReport[], o: WriterOptions = {})
     const p = r.patient;
     push(['P', String(i + 1), '', esc(p.ipp), '', `${esc(p.familyName)}${C}${esc(p.givenName)}`, '', p.birthDate, 'U']);
     const obr = ['OBR', '1', '', esc(r.fillerId), `BAT${C}Bilan${C}L`, 'R', '', '202401010800'];
-    obr[16] = `MED${C}DR TEST`;
+    obr[16] = (r.prescriber ?? ['MED', 'DR TEST']).map(esc).join(C);
+    if (r.validator) obr[32] = r.validator.map(esc).join(C);
     obr[25] = 'F';
     push(Array.from(obr, (v) => v ?? ''));
     r.results.forEach((x, k) => {

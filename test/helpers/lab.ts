@@ -1,10 +1,10 @@
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/load.js';
 import { repoRoot } from './paths.js';
 import { Journal } from '../../src/queue/journal.js';
-import { importAllowlist } from '../../src/routing/allowlist-store.js';
 import { tmpDir } from './tmp.js';
+import { runCli } from './spawn-cli.js';
 
 /** A lab in a temp folder: the example config and address book, an empty export folder, overrides applied. */
 export function tempLab(overrides: Record<string, unknown> = {}): { dir: string; configFile: string; config: ResolvedConfig; exportDir: string } {
@@ -47,5 +47,26 @@ export function allowTestDomain(config: ResolvedConfig, dir: string, domain = 'm
   const list = join(dir, 'listeblanche.xml');
   writeFileSync(list, `<?xml version="1.0" encoding="UTF-8"?><ListeBlanche><Domaine><Nom>${domain}</Nom></Domaine></ListeBlanche>`);
   const journal = Journal.open(config.paths.state, { actor: 'test' });
-  try { importAllowlist(journal.db, list); } finally { journal.close(); }
+  try { journal.importAllowlist(list); } finally { journal.close(); }
+}
+
+/**
+ * The example lab (examples/) copied to a temp folder without any state a quick start left there, so a
+ * run can move its export files and tests never depend on what happened to examples/; in `language`.
+ */
+export function exampleLab(language: 'fr' | 'en' = 'en'): { dir: string; config: string; cli: (...a: string[]) => ReturnType<typeof runCli> } {
+  const dir = tmpDir('labmss-cli-');
+  cpSync(join(repoRoot, 'examples'), dir, { recursive: true, filter: (src) => !src.startsWith(join(repoRoot, 'examples', 'state')) });
+  const config = join(dir, 'labmss.json');
+  // The example speaks French (ui.language); the tests read English unless they ask for French.
+  const raw = JSON.parse(readFileSync(config, 'utf8')) as { ui?: { language?: string } };
+  writeFileSync(config, JSON.stringify({ ...raw, ui: { ...raw.ui, language } }, null, 2));
+  dropped(join(dir, 'export'));
+  return { dir, config, cli: (...a) => runCli(['--config', config, ...a]) };
+}
+
+/** Dates the files of a folder a minute back: dropped by the LIS earlier, not still being written. */
+export function dropped(folder: string): void {
+  const then = Date.now() / 1000 - 60;
+  for (const n of readdirSync(folder)) utimesSync(join(folder, n), then, then);
 }

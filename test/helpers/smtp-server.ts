@@ -43,6 +43,8 @@ export interface ServerOptions {
   plaintextOnly?: boolean;
   /** Announce DSN (default true). */
   dsn?: boolean;
+  /** Refuse an untrusted client certificate in the TLS handshake itself (a TLS alert), not after it with a 421. */
+  rejectInHandshake?: boolean;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function startSmtpServer(pki: TestPki, opts: ServerOptions = {}): P
     cert: readFileSync(pki.serverCert),
     ca: readFileSync(pki.caCert),
     requestCert: true,
-    rejectUnauthorized: false,
+    rejectUnauthorized: opts.rejectInHandshake === true,
     minVersion: 'TLSv1.2',
     disabledCommands: opts.plaintextOnly ? ['STARTTLS', 'AUTH'] : ['AUTH'],
     hideDSN: opts.dsn === false,

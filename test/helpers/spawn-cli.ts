@@ -49,9 +49,13 @@ export interface RunningDaemon {
   waitForLog(match: (line: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
 }
 
-/** Starts `labmss watch --config FILE` as a child process, collecting its JSON logs. */
-export function startDaemon(configFile: string, env: NodeJS.ProcessEnv = {}): RunningDaemon {
-  const child = spawn(process.execPath, [bin, 'watch', '--config', configFile], { cwd: repoRoot, env: { ...process.env, ...env } });
+/**
+ * Starts `labmss watch --config FILE` as a child process, collecting its JSON logs. `wrap`: a command that
+ * execs the daemon (e.g. `unshare …`), so signals still reach it.
+ */
+export function startDaemon(configFile: string, env: NodeJS.ProcessEnv = {}, wrap: string[] = []): RunningDaemon {
+  const argv = [...wrap, process.execPath, bin, 'watch', '--config', configFile];
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: repoRoot, env: { ...process.env, ...env } });
   const logs: Array<Record<string, unknown>> = [];
   const other: string[] = [];
   let err = '';

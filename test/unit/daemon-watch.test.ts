@@ -2,9 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, openSync, readdirSync, renameSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { Journal } from '../../src/queue/journal.js';
-import { lockPath } from '../../src/queue/lock.js';
+import { acquireLock } from '../../src/queue/lock.js';
+import { holdLock } from '../helpers/lock-holder.js';
 import { sampleReport, tempLab, allowTestDomain } from '../helpers/lab.js';
 import { ensureDist, runCli, startDaemon, until, type RunningDaemon } from '../helpers/spawn-cli.js';
 import { createTestPki, type TestPki } from '../helpers/test-pki.js';
@@ -12,7 +12,7 @@ import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
 
 before(() => ensureDist());
 
-const fastWatch = { watch: { stableMilliseconds: 300, concurrency: 4, retryPollSeconds: 1 } };
+const fastWatch = { intake: { settleSeconds: 0.3 }, watch: { concurrency: 4, retryPollSeconds: 1, rescanSeconds: 1 } };
 
 function drop(dir: string, from: number, count: number): void {
   for (let n = from; n < from + count; n++) writeFileSync(join(dir, `r${n}.json`), JSON.stringify(sampleReport(n)));
@@ -61,16 +61,16 @@ describe('labmss watch', () => {
       await until(() => emls(state).length >= 67, 60_000, '67 messages in the outbox');
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(emls(state).length, 67);
-      assert.deepEqual(readdirSync(lab.exportDir).sort(), ['.hidden.json', 'export.tmp', 'partial.part', '~lock.json']);
+      assert.deepEqual(readdirSync(lab.exportDir).sort(), ['.hidden.json', '.labmss', 'export.tmp', 'partial.part', '~lock.json']);
       assert.deepEqual(readdirSync(join(state, 'quarantine')), [], 'nothing claimed half-written');
       const per = deliveriesPerDossier(state);
       assert.equal(per.size, 67);
       assert.ok([...per.values()].every((n) => n === 1));
-      // Logs are JSON lines with ids and file names, never the patient's name or a value.
+      // Logs are JSON lines with ids, never a file name (often the patient's), the patient's name or a value.
       assert.deepEqual(daemon.other, []);
       const text = JSON.stringify(daemon.logs);
-      assert.doesNotMatch(text, /PATIENT\d|Élodie|mmol/);
-      assert.ok(daemon.logs.some((l) => l.msg === 'file processed' && l.file === 'slow.json' && l.outcome === 'parsed'));
+      assert.doesNotMatch(text, /PATIENT\d|Élodie|mmol|slow\.json|r\d+\.json/);
+      assert.ok(daemon.logs.some((l) => l.msg === 'file processed' && l.outcome === 'parsed' && l.file === undefined));
 
       // `status` and `stats` answer while it runs; `run` refuses and touches nothing.
       const status = await runCli(['status', '--json', '--config', lab.configFile]);
@@ -87,7 +87,7 @@ describe('labmss watch', () => {
       const exit = await stop(daemon);
       assert.equal(exit.code, 0, daemon.stderr());
     }
-    assert.equal(existsSync(lockPath(state)), false, 'the lock is released');
+    acquireLock(state, 'labmss test').release();
   });
 
   test('SIGTERM in the middle of a burst exits cleanly; a restart finishes the work', async () => {
@@ -108,7 +108,7 @@ describe('labmss watch', () => {
     daemon = startDaemon(lab.configFile);
     try {
       await until(() => emls(state).length >= 120, 60_000, 'all 120 messages after the restart');
-      await until(() => readdirSync(lab.exportDir).length === 0, 10_000, 'an empty export folder');
+      await until(() => readdirSync(lab.exportDir).join() === '.labmss', 10_000, 'an empty export folder (but the claims folder)');
     } finally {
       assert.equal((await stop(daemon)).code, 0);
     }
@@ -120,12 +120,10 @@ describe('labmss watch', () => {
   test('run exits 2 without touching anything when another process holds the state directory', async () => {
     const lab = tempLab();
     const state = lab.config.paths.state;
-    // A live process named in the lock file, as a daemon leaves it.
-    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    // A live process holding the lock, as a daemon does.
+    mkdirSync(state, { recursive: true });
+    const holder = await holdLock(state, 'labmss watch');
     try {
-      await new Promise((r) => holder.once('spawn', r));
-      mkdirSync(state, { recursive: true });
-      writeFileSync(lockPath(state), `${holder.pid} labmss watch\n`);
       drop(lab.exportDir, 1, 1);
       const run = await runCli(['run', '--config', lab.configFile]);
       assert.equal(run.code, 2);

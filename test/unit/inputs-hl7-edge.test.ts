@@ -87,11 +87,15 @@ test('ORC-4 placer group keeps several OBR-3 in one report', () => {
   assert.equal(parse(text).reports.length, 1);
 });
 
-test('FHS/BHS batch with two messages; a batch whose BTS count disagrees is rejected; a missing trailer too', () => {
+test('FHS/BHS batch with two messages; a batch whose BTS/FTS count disagrees is held; a missing trailer is rejected', () => {
   const msg = (id: string, name: string) => [MSH.replace('X1', id), `PID|||${id}^^^^PI||${name}`, OBR, OBX(1, '1')];
   const batch = ['FHS|^~\\&|SIL', 'BHS|^~\\&|SIL', ...msg('M1', 'UN'), ...msg('M2', 'DEUX'), 'BTS|2', 'FTS|1'];
   assert.deepEqual(parse(batch.join('\r') + '\r').reports.map((r) => r.patient.familyName), ['UN', 'DEUX']);
-  rejects(['FHS|^~\\&|SIL', 'BHS|^~\\&|SIL', ...msg('M1', 'UN'), 'BTS|2', 'FTS|1'].join('\r') + '\r', 7, 'BTS-1', /announces 2 messages but holds 1/);
+  // Issue 14: a count that disagrees holds the file (a person checks it) instead of quarantining it.
+  const short = parse(['FHS|^~\\&|SIL', 'BHS|^~\\&|SIL', ...msg('M1', 'UN'), 'BTS|2', 'FTS|2'].join('\r') + '\r');
+  assert.deepEqual(short.holds.map((h) => [h.code, h.where]), [['incomplete', { line: 7, field: 'BTS-1' }], ['incomplete', { line: 8, field: 'FTS-1' }]]);
+  assert.match(short.holds[0]!.reason, /announces 2 messages but the batch holds 1/);
+  assert.deepEqual(parse(batch.join('\r') + '\r').holds, []);
   rejects(['FHS|^~\\&|SIL', 'BHS|^~\\&|SIL', ...msg('M1', 'UN')].join('\r') + '\r', 6, 'BTS', /truncated/);
 });
 

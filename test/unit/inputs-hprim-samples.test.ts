@@ -56,7 +56,8 @@ const expectations: Record<string, (r: ParseResult) => void> = {
     assert.equal(rep.patient.familyName, 'GAULLE');
     assert.equal(rep.patient.ids.ipp, 'B1042100871');
     assert.equal(rep.request.fillerId, '20428E9575');
-    assert.deepEqual(rep.prescriber, { code: 'PILO', name: 'DR PITO OLIV', phone: '0468638395' });
+    // The establishment after the name spans an A continuation (`Cliniq` + `ue HP`): kept, joined.
+    assert.deepEqual(rep.prescriber, { code: 'PILO', name: 'DR PITO OLIV', details: 'TESTHP, Clinique HP', phone: '0468638395' });
     assert.deepEqual(rep.validator, { code: 'VBIO' });
     assert.deepEqual(res(rep, 'OT1').range, { text: '10 - 40', low: '10', high: '40' });
     assert.deepEqual(res(rep, 'OT1').comments, ['Anemie macrocytaire']);

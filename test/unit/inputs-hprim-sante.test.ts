@@ -210,10 +210,10 @@ test('cut short (no L, last record without line end) → InputError naming line 
   });
 });
 
-test('no L record but every record complete → parsed with a warning', () => {
+test('no L record but every record complete → parsed, and held: nothing proves the file is complete (issue 14)', () => {
   const r = parseText(`${H}\rP|1||I1||NOM~P\r${OBR()}\rOBX|1|NM|X~T~L||1\r`);
   assert.equal(r.reports.length, 1);
-  assert.ok(r.warnings.some((w) => w.field === 'L' && /no L/.test(w.message)));
+  assert.deepEqual(r.holds.map((h) => [h.code, h.where?.field, h.report]), [['incomplete', 'L', undefined]]);
 });
 
 test('unrecoverable input → InputError with line and field', () => {
@@ -243,8 +243,10 @@ test('garbage bytes → InputError', () => {
   });
 });
 
-test('very long values and many records stay linear (no catastrophic regex)', () => {
+test('very long values and many records stay linear (no catastrophic regex); the field limits then refuse them', () => {
   const long = 'x'.repeat(200_000);
-  const r = parseText(`${H}\rP|1||I1||NOM~P\r${OBR()}\rOBX|1|TX|X~T~L||${long}|||${'1'.repeat(50_000)}-\rL|1\r`);
+  const r = parseHprimSante(Buffer.from(`${H}\rP|1||I1||NOM~P\r${OBR()}\rOBX|1|TX|X~T~L||${long}|||${'1'.repeat(50_000)}-\rL|1\r`, 'latin1'), { file: 'inline.hpr' });
   assert.equal((result(r.reports[0]!, 'X').value as { text: string }).text.length, 200_000);
+  assert.deepEqual(labReportProblems(r.reports[0]!).map((p) => p.pointer).sort(),
+    ['/chapters/0/batteries/0/results/0/flagText', '/chapters/0/batteries/0/results/0/value/text']);
 });

@@ -20,7 +20,8 @@ test('coverage: counts, share and unmapped codes by frequency', () => {
     report([result('GLY', 'Glycémie', 'g/L'), result('ZZ1', 'Rare 1'), result('ZZ2', 'Rare 2'), result('X', 'Avec LOINC', undefined, '2345-7')]),
     report([result('ZZ2', 'Rare 2'), result('zz2', 'Rare 2'), result('CRP', 'CRP', 'mg/l')], [result('ZZ3', 'Germe')]),
   ];
-  const c = coverage(reports);
+  // Catalog aliases (GLY, CRP) count only when the lab turned them on.
+  const c = coverage(reports, { file: '', byCode: new Map(), catalogAliases: true });
   assert.equal(c.total, 8);
   assert.equal(c.mapped, 3);
   assert.equal(c.share, 3 / 8);
@@ -29,9 +30,10 @@ test('coverage: counts, share and unmapped codes by frequency', () => {
     { code: 'ZZ1', label: 'Rare 1', count: 1 },
     { code: 'ZZ3', label: 'Germe', count: 1 },
   ]);
+  assert.deepEqual(coverage(reports).unmapped.map((u) => u.code), ['ZZ2', 'CRP', 'GLY', 'ZZ1', 'ZZ3']);
   const withMapping = coverage(reports, loadMapping('ZZ2,2345-7\n', 'm.csv'));
-  assert.equal(withMapping.mapped, 6);
-  assert.deepEqual(withMapping.unmapped.map((u) => u.code), ['ZZ1', 'ZZ3']);
+  assert.equal(withMapping.mapped, 4);
+  assert.deepEqual(withMapping.unmapped.map((u) => u.code), ['CRP', 'GLY', 'ZZ1', 'ZZ3']);
 });
 
 test('coverage: no results gives share 0', () => {

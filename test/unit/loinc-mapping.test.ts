@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { loadMapping, resolveLoinc, convertValue } from '../../src/loinc/mapping.js';
+import { loadMapping, mappingFromConfig, resolveLoinc, convertValue } from '../../src/loinc/mapping.js';
 import { fixtures } from '../helpers/paths.js';
 
+/** Catalog aliases on, as with config loinc.catalogAliases: true and no mapping file. */
+const ALIASES = mappingFromConfig({ catalogAliases: true }, () => { throw new Error('no file to read'); });
 const labMapping = () => loadMapping(readFileSync(fixtures('loinc', 'lab-mapping.csv'), 'utf8'), 'lab-mapping.csv');
 
 test('loadMapping: rows, header and comments, optional conversion', () => {
@@ -59,7 +61,7 @@ test('resolveLoinc: an input LOINC with a wrong check digit is ignored, the mapp
 test('resolveLoinc: lab mapping beats the catalog alias', () => {
   const m = labMapping();
   assert.equal(resolveLoinc({ code: 'TSH', label: 'TSH', unit: 'mUI/L' }, m)?.source, 'lab-mapping');
-  assert.equal(resolveLoinc({ code: 'TSH', label: 'TSH', unit: 'mUI/L' })?.source, 'catalog-alias');
+  assert.equal(resolveLoinc({ code: 'TSH', label: 'TSH', unit: 'mUI/L' }, ALIASES)?.source, 'catalog-alias');
   const hb = resolveLoinc({ code: 'HBX', label: 'Hémoglobine', unit: 'g/dl' }, m)!;
   assert.deepEqual(hb.conversion, { factor: '10', ucum: 'g/L' });
   assert.equal(hb.ucum, 'g/L');
@@ -67,21 +69,32 @@ test('resolveLoinc: lab mapping beats the catalog alias', () => {
 });
 
 test('resolveLoinc: catalog alias is exact and case-insensitive, and the unit must agree', () => {
-  const gly = (unit?: string) => resolveLoinc({ code: 'gly', label: 'Glycémie', ...(unit ? { unit } : {}) });
+  const gly = (unit?: string) => resolveLoinc({ code: 'gly', label: 'Glycémie', ...(unit ? { unit } : {}) }, ALIASES);
   assert.equal(gly('g/l')?.loinc, '2345-7');
   assert.equal(gly('mmol/l')?.loinc, '14749-6');
   assert.equal(gly('mg/dL'), undefined, 'no catalog row in mg/dL');
   assert.equal(gly(), undefined, 'no unit: cannot tell g/L from mmol/L');
-  const crea = resolveLoinc({ code: 'CREA', label: 'Créatinine', unit: 'µmol/l' });
+  const crea = resolveLoinc({ code: 'CREA', label: 'Créatinine', unit: 'µmol/l' }, ALIASES);
   assert.deepEqual([crea?.loinc, crea?.ucum, crea?.source], ['14682-9', 'umol/L', 'catalog-alias']);
-  assert.equal(resolveLoinc({ code: 'GB', label: 'Leucocytes', unit: 'G/L' })?.loinc, '6690-2');
-  assert.equal(resolveLoinc({ code: 'ABO', label: 'Groupe sanguin' })?.loinc, '883-9');
+  assert.equal(resolveLoinc({ code: 'GB', label: 'Leucocytes', unit: 'G/L' }, ALIASES)?.loinc, '6690-2');
+  assert.equal(resolveLoinc({ code: 'ABO', label: 'Groupe sanguin' }, ALIASES)?.loinc, '883-9');
+});
+
+test('resolveLoinc: catalog aliases only when the lab turns loinc.catalogAliases on (issue 14)', () => {
+  // "Glycémie à jeun" under GLY: the alias would say 2345-7, the non-fasting code; no biologist validated that.
+  const fasting = { code: 'GLY', label: 'Glycémie à jeun', unit: 'g/L' };
+  assert.equal(resolveLoinc(fasting), undefined);
+  assert.equal(resolveLoinc(fasting, labMapping()), undefined, 'a mapping file alone does not turn aliases on');
+  assert.equal(resolveLoinc(fasting, mappingFromConfig({ catalogAliases: false }, () => '')), undefined);
+  assert.equal(resolveLoinc(fasting, ALIASES)?.loinc, '2345-7');
+  const both = mappingFromConfig({ mapping: 'lab-mapping.csv', catalogAliases: true }, () => 'TSH,3016-3\n');
+  assert.deepEqual([both?.byCode.size, resolveLoinc(fasting, both)?.source], [1, 'catalog-alias']);
 });
 
 test('resolveLoinc: never on the label, never on part of a code', () => {
-  assert.equal(resolveLoinc({ code: 'Z999', label: 'Glycémie', unit: 'g/L' }), undefined);
-  assert.equal(resolveLoinc({ code: 'Z999', label: 'Glucose [Masse/Volume] Sérum/Plasma ; Numérique', unit: 'g/L' }), undefined);
-  assert.equal(resolveLoinc({ code: 'GLYC2', label: 'Glycémie', unit: 'g/L' }), undefined);
-  assert.equal(resolveLoinc({ code: 'GL', label: 'Glycémie', unit: 'g/L' }), undefined);
-  assert.equal(resolveLoinc({ code: 'TSH ', label: 'TSH', unit: 'mUI/L' })?.loinc, '3016-3', 'surrounding spaces are not part of a code');
+  assert.equal(resolveLoinc({ code: 'Z999', label: 'Glycémie', unit: 'g/L' }, ALIASES), undefined);
+  assert.equal(resolveLoinc({ code: 'Z999', label: 'Glucose [Masse/Volume] Sérum/Plasma ; Numérique', unit: 'g/L' }, ALIASES), undefined);
+  assert.equal(resolveLoinc({ code: 'GLYC2', label: 'Glycémie', unit: 'g/L' }, ALIASES), undefined);
+  assert.equal(resolveLoinc({ code: 'GL', label: 'Glycémie', unit: 'g/L' }, ALIASES), undefined);
+  assert.equal(resolveLoinc({ code: 'TSH ', label: 'TSH', unit: 'mUI/L' }, ALIASES)?.loinc, '3016-3', 'surrounding spaces are not part of a code');
 });

@@ -5,7 +5,7 @@ import { applyReceipt } from '../../src/mail/receipts/apply.js';
 import { parseReceipt, type Receipt } from '../../src/mail/receipts/parse.js';
 import type { Journal } from '../../src/queue/journal.js';
 import { fixtures } from '../helpers/paths.js';
-import { addPendingDeliveries, tempState } from '../helpers/deliveries.js';
+import { addPendingDeliveries, moveTo, tempState } from '../helpers/deliveries.js';
 
 /** A captured report rewritten to speak about delivery `id` of this journal (ids and instance differ per run). */
 function receiptFor(journal: Journal, name: string, capturedId: string, id: number): Receipt {
@@ -18,7 +18,7 @@ function receiptFor(journal: Journal, name: string, capturedId: string, id: numb
 function setup(recipients: string[], state: 'accepted' | 'pending' = 'accepted') {
   const { config, journal } = tempState();
   const ids = addPendingDeliveries(journal, config.paths.state, recipients);
-  if (state === 'accepted') for (const id of ids) journal.transition(id, 'pending', 'accepted', { accepted_at: journal.now() });
+  if (state === 'accepted') for (const id of ids) { moveTo(journal, id, 'sending'); moveTo(journal, id, 'accepted', { accepted_at: journal.now() }); }
   return { journal, ids };
 }
 
@@ -57,7 +57,7 @@ test('MDN displayed after the DSN: delivered → read', () => {
   const d = journal.delivery(id!)!;
   assert.equal(d.state, 'read');
   assert.ok(d.read_at);
-  assert.deepEqual(journal.events({ delivery: id }).map((e) => e.to_state), ['pending', 'accepted', 'delivered', 'read']);
+  assert.deepEqual(journal.events({ delivery: id }).map((e) => e.to_state), ['pending', 'sending', 'accepted', 'delivered', 'read']);
 });
 
 test('a late success DSN after the MDN keeps the delivery read and notes the DSN', () => {

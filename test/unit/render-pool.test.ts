@@ -11,6 +11,7 @@ import { sampleReport } from '../helpers/lab.js';
 import type { LabReport } from '../../src/model/labreport.types.js';
 import { composeMessage, messageFor, pdfFileName } from '../../src/mail/compose.js';
 import { withBoundaryErased } from '../helpers/compose-cases.js';
+import { DOCUMENT_KINDS, type DocumentKindId } from '../../src/documents/kinds.js';
 
 const hash = (b: Buffer | string | undefined) => (b === undefined ? null : createHash('sha256').update(b).digest('hex'));
 
@@ -79,23 +80,23 @@ test('with message options the thread also prepares the message bodies: the same
   const pinned = JSON.parse(readFileSync(fixtures('documents.sha256.json'), 'utf8')) as Record<string, { cda: string | null }>;
   const withCda = corpus.find((c) => pinned[c.name]!.cda !== null)!;
   const withoutCda = corpus.find((c) => pinned[c.name]!.cda === null)!;
-  const message = { from: { address: 'labo@lab.mssante.fr', name: 'Laboratoire des Tilleuls' }, nil: 'NIL-1', readReceipt: true, stages: [1, 2] as Array<1 | 2> };
+  const message = { from: { address: 'labo@lab.mssante.fr', name: 'Laboratoire des Tilleuls' }, nil: 'NIL-1', readReceipt: true, kinds: ['pdf-report', 'crbio-xdm'] as DocumentKindId[] };
   const recipient = { to: { address: 'dr.martin@mss.test', name: 'Dr Jean MARTIN', role: 'prescriber' }, messageId: '<labmss.D1.x@lab.mssante.fr>', date: new Date('2026-11-20T13:00:00Z') };
   const pool = createRenderPool(1);
   try {
     const [a, b] = await Promise.all([pool.render(withCda.report, withCda.ids, opts, message), pool.render(withoutCda.report, withoutCda.ids, opts, message)]);
-    for (const stage of [1, 2] as const) {
-      const prepared = a.messages![stage]!;
-      assert.ok(Buffer.isBuffer(prepared.body) && Buffer.isBuffer(prepared.input.pdf.content));
+    for (const kind of message.kinds) {
+      const prepared = a.messages![kind]!;
+      assert.ok(Buffer.isBuffer(prepared.body) && Buffer.isBuffer(prepared.input.documents.pdf.content));
+      assert.equal(prepared.input.kind, DOCUMENT_KINDS[kind]);
       const expected = await composeMessage({
-        ...recipient, report: withCda.report, from: message.from, nil: message.nil, readReceipt: true,
-        pdf: { filename: pdfFileName(withCda.report), content: a.pdf },
-        xdm: stage === 2 ? { content: a.xdm!, cdaCode: a.cdaCode! } : undefined,
+        ...recipient, report: withCda.report, from: message.from, nil: message.nil, readReceipt: true, kind: DOCUMENT_KINDS[kind],
+        documents: { pdf: { filename: pdfFileName(withCda.report), content: a.pdf }, xdm: a.xdm, cdaCode: a.cdaCode },
       });
-      assert.ok(withBoundaryErased(messageFor(prepared, recipient)).equals(withBoundaryErased(expected)), `stage ${stage}`);
+      assert.ok(withBoundaryErased(messageFor(prepared, recipient)).equals(withBoundaryErased(expected)), kind);
     }
-    assert.ok(b.messages![1]);
-    assert.equal(b.messages![2], undefined, 'no CR-BIO: no stage-2 message');
+    assert.ok(b.messages!['pdf-report']);
+    assert.equal(b.messages!['crbio-xdm'], undefined, 'no CR-BIO: no structured message');
   } finally {
     await pool.close();
   }

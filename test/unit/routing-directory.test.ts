@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { Journal } from '../../src/queue/journal.js';
 import { chooseMailbox, classifyQuery, extractionDateFromName, mapHeader, nationalIdsOf, parseLine } from '../../src/routing/directory.js';
-import { directoryView, importDirectory, lookupDirectory } from '../../src/routing/directory-store.js';
-import { lastImport } from '../../src/routing/imports-store.js';
+import { directoryView, importDirectory, lookupDirectory } from '../../src/queue/store/directory.js';
+import { lastImport } from '../../src/queue/store/imports.js';
 import { fixtures } from '../helpers/paths.js';
 
 const FIRST = fixtures('routing', 'Extraction_Correspondance_MSSante_202501140312.txt');

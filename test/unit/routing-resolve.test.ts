@@ -7,9 +7,9 @@ import type { LabReport } from '../../src/model/labreport.types.js';
 import { Journal } from '../../src/queue/journal.js';
 import { AddressBook } from '../../src/routing/address-book.js';
 import { allowlistChecker } from '../../src/routing/allowlist.js';
-import { importAllowlist } from '../../src/routing/allowlist-store.js';
+import { importAllowlist } from '../../src/queue/store/allowlist.js';
 import type { DirectoryView, MailboxCandidate } from '../../src/routing/directory.js';
-import { importDirectory } from '../../src/routing/directory-store.js';
+import { importDirectory } from '../../src/queue/store/directory.js';
 import { routingContext } from '../../src/routing/context.js';
 import { route, screenRecipients, type RoutingContext } from '../../src/routing/resolve.js';
 import { fixtures } from '../helpers/paths.js';
@@ -42,7 +42,7 @@ test('unchanged: the input address, the address book, and "nobody" when the repo
   const r = route(report({ prescriber: { code: 'mart', familyName: 'MARTIN' }, copiesTo: [{ familyName: 'X', mssAddress: 'x@medecin.mssante.fr' }] }), { addressBook: book, options });
   assert.deepEqual(r.recipients.map((x) => [x.address, x.role]), [['book@medecin.mssante.fr', 'prescriber'], ['x@medecin.mssante.fr', 'copy']]);
   assert.deepEqual(route(report(), { addressBook: new AddressBook(), options }).unrouted,
-    [{ who: 'nobody', role: 'other', reason: 'the report names no prescriber, copy or recipient' }]);
+    [{ who: 'nobody', role: 'other', reason: 'the report names no prescriber, copy or recipient', code: 'no-recipient' }]);
 });
 
 test('the directory resolves RPPS (8+) and ADELI (0+) when neither the address book nor the input has an address', () => {
@@ -107,19 +107,19 @@ test('the context from the journal: imported directory and allow-list, transport
   }, join(state, 'labmss.json'));
   const j = Journal.open(state, { actor: 'test' });
   const r = report({ prescriber: { rpps: '10001234567' } });
-  const outboxCtx = routingContext(j.db, config('outbox'), new AddressBook());
+  const outboxCtx = routingContext(j, config('outbox'), new AddressBook(), false);
   assert.match(outboxCtx.warnings[0]!, /no MSSanté allow-list imported/);
   assert.match(route(r, outboxCtx.ctx).unrouted[0]!.reason, /no directory imported/);
-  const smtpBare: RoutingContext = routingContext(j.db, config('smtp'), new AddressBook()).ctx;
+  const smtpBare: RoutingContext = routingContext(j, config('smtp'), new AddressBook(), true).ctx;
   assert.equal(smtpBare.directory, undefined);
   importDirectory(j.db, fixtures('routing', 'Extraction_Correspondance_MSSante_202501140312.txt'));
-  const smtpCtx = routingContext(j.db, config('smtp'), new AddressBook());
+  const smtpCtx = routingContext(j, config('smtp'), new AddressBook(), true);
   assert.deepEqual(smtpCtx.warnings, []);
   const held = route(r, smtpCtx.ctx);
   assert.deepEqual(held.recipients, []);
   assert.deepEqual(held.unrouted.map((u) => [u.who, u.reason]), [['jean.martin@medecin.mssante.fr', 'no MSSanté allow-list imported: run `labmss allowlist import FILE`']]);
   importAllowlist(j.db, fixtures('routing', 'listeblanchemssante.xml'));
-  const sent = route(r, routingContext(j.db, config('smtp'), new AddressBook()).ctx);
+  const sent = route(r, routingContext(j, config('smtp'), new AddressBook(), true).ctx);
   assert.deepEqual(sent.recipients.map((x) => [x.address, x.role]), [['jean.martin@medecin.mssante.fr', 'prescriber']]);
   j.close();
 });

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDoctor } from '../../src/cli/doctor.js';
@@ -15,6 +15,7 @@ after(async () => { await server.close(); pki.cleanup(); });
 function configWith(smtp: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'labmss-doctor-'));
   const file = join(dir, 'labmss.json');
+  mkdirSync(join(dir, 'export'));
   writeFileSync(file, JSON.stringify({
     lab: { name: 'Labo', mailbox: 'labo-test@mss.test' },
     paths: { export: 'export', state: 'state' },

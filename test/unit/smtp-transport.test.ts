@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Smtp } from '../../src/config/config.types.js';
-import { Dispatcher, emptySummary } from '../../src/dispatcher.js';
+import { Pipeline } from '../../src/pipeline.js';
+import { emptySummary } from '../../src/summary.js';
 import { SmtpTransport } from '../../src/mail/smtp/transport.js';
 import { smtpTls } from '../../src/mail/smtp/tls.js';
 import { createTestPki, type TestPki } from '../helpers/test-pki.js';
@@ -72,7 +73,7 @@ describe('SMTP transport against a server that requires client certificates', ()
     const { config, journal } = tempState({ transport: { type: 'smtp', smtp: smtpConfig(server.port) } });
     const [id] = addPendingDeliveries(journal, config.paths.state, ['dr.martin@mss.test']);
     const t = new SmtpTransport(config.transport.smtp!);
-    const d = new Dispatcher(config, journal, t, () => now);
+    const d = new Pipeline(config, journal, t, () => now);
     const s1 = emptySummary();
     await d.deliverDue(s1);
     let row = journal.delivery(id!)!;
@@ -103,7 +104,7 @@ describe('SMTP transport against a server that requires client certificates', ()
     const [id] = addPendingDeliveries(journal, config.paths.state, ['dr.martin@mss.test']);
     const t = new SmtpTransport(config.transport.smtp!);
     const s = emptySummary();
-    await new Dispatcher(config, journal, t).deliverDue(s);
+    await new Pipeline(config, journal, t).deliverDue(s);
     await t.close();
     const row = journal.delivery(id!)!;
     assert.equal(row.state, 'failed');
@@ -143,23 +144,27 @@ describe('SMTP transport against a server that requires client certificates', ()
 
   test('no client certificate at all is refused as a certificate problem', async () => {
     const tls = { ...smtpTls(smtpConfig(server.port)), cert: undefined, key: undefined };
-    const t = new SmtpTransport(smtpConfig(server.port), tls);
+    const t = new SmtpTransport(smtpConfig(server.port), { tls });
     const outcome = await t.send(message(61));
     await t.close();
     assert.ok(!outcome.ok && outcome.certificate === true && /No client certificate presented/.test(outcome.response), JSON.stringify(outcome));
   });
 
-  test('a refused certificate stops the pass: the other due deliveries are not tried', async () => {
-    const { config, journal } = tempState({ transport: { type: 'smtp', smtp: smtpConfig(server.port, { cert: pki.rogueCert, key: pki.rogueKey }) } });
-    const ids = addPendingDeliveries(journal, config.paths.state, ['dr.martin@mss.test', 'dr.durand@mss.test', 'dr.x@mss.test']);
-    const t = new SmtpTransport(config.transport.smtp!);
-    const s = emptySummary();
-    await new Dispatcher(config, journal, t).deliverDue(s);
-    await t.close();
-    assert.deepEqual(ids.map((id) => journal.delivery(id)!.state), ['deferred', 'pending', 'pending']);
-    assert.match(journal.delivery(ids[0]!)!.reason!, /client certificate.*not trusted/i);
-    journal.close();
-  });
+  for (const inHandshake of [false, true]) {
+    test(`a refused certificate (${inHandshake ? 'in the TLS handshake' : '421 after it'}) stops the pass: the other due deliveries are not tried`, async () => {
+      const refusing = inHandshake ? await startSmtpServer(pki, { rejectInHandshake: true }) : server;
+      const { config, journal } = tempState({ transport: { type: 'smtp', smtp: smtpConfig(refusing.port, { cert: pki.rogueCert, key: pki.rogueKey }) } });
+      const ids = addPendingDeliveries(journal, config.paths.state, ['dr.martin@mss.test', 'dr.durand@mss.test', 'dr.x@mss.test']);
+      const t = new SmtpTransport(config.transport.smtp!);
+      const s = emptySummary();
+      await new Pipeline(config, journal, t).deliverDue(s);
+      await t.close();
+      if (inHandshake) await refusing.close();
+      assert.deepEqual(ids.map((id) => journal.delivery(id)!.state), ['deferred', 'pending', 'pending']);
+      assert.match(journal.delivery(ids[0]!)!.reason!, inHandshake ? /does not accept the lab's client certificate/ : /client certificate.*not trusted/i);
+      journal.close();
+    });
+  }
 
   test('an operator certificate that the pinned CA did not sign is never trusted: nothing is sent', async () => {
     const n = server.received.length;

@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
 import { readFileSync } from 'node:fs';
-import { composeMessage, messageFor, pdfFileName, prepareMessage, subjectFor, insQualified } from '../../src/mail/compose.js';
+import { composeMessage, messageFor, pdfFileName, prepareMessage } from '../../src/mail/compose.js';
 import { sha256 } from '../../src/queue/spool.js';
 import { composeCases, withBoundaryErased } from '../helpers/compose-cases.js';
 import { fixtures } from '../helpers/paths.js';
+import { DOCUMENT_KINDS, insQualified } from '../../src/documents/kinds.js';
 import type { LabReport } from '../../src/model/labreport.types.js';
 import { sampleReport } from '../helpers/lab.js';
 
@@ -21,7 +22,8 @@ const base = {
   messageId: '<labmss.D7.abc@lab.mssante.fr>',
   date: new Date('2026-11-20T13:00:00Z'),
   nil: 'NIL-123',
-  pdf: { filename: pdfFileName(report), content: Buffer.from('%PDF-1.4 fake') },
+  kind: DOCUMENT_KINDS['pdf-report'],
+  documents: { pdf: { filename: pdfFileName(report), content: Buffer.from('%PDF-1.4 fake') } },
   readReceipt: true,
 };
 
@@ -51,7 +53,11 @@ test('stage 1 message: headers, French body, the PDF attached byte for byte', as
 });
 
 test('stage 2 message: XDM subject, X-MSS-CODECDA, X-MSS-INS, IHE_XDM.ZIP then the PDF', async () => {
-  const parsed = await simpleParser(await composeMessage({ ...base, xdm: { content: Buffer.from('PK zip'), cdaCode: '11502-2' } }));
+  const raw = await composeMessage({ ...base, kind: DOCUMENT_KINDS['crbio-xdm'], documents: { ...base.documents, xdm: Buffer.from('PK zip'), cdaCode: '11502-2' } });
+  // Spelled as the ANS specification spells them: some receiving software compares names case-sensitively.
+  const head = raw.toString('latin1').split('\r\n\r\n')[0]!;
+  for (const name of ['X-MSS-NIL: NIL-123', 'X-MSS-CODECDA: 11502-2', 'X-MSS-INS: O']) assert.ok(head.split('\r\n').includes(name), `${name} in ${head}`);
+  const parsed = await simpleParser(raw);
   assert.equal(parsed.subject, "XDM/1.0/DDM+CR d'examens biologiques MARTIN Hélène 12/03/1979");
   assert.equal(parsed.headers.get('x-mss-codecda'), '11502-2');
   assert.equal(parsed.headers.get('x-mss-ins'), 'O');
@@ -66,7 +72,7 @@ test('X-MSS-INS is N without a qualified INS and its traits', () => {
   delete s.patient.birthDate;
   assert.equal(insQualified(s), false);
   assert.equal(insQualified(report), true);
-  assert.match(subjectFor(r, false), /^Compte rendu d'examens biologiques - DUPONT-ÉLUARD Hélène \(né\(e\) MARTIN\) - 20\/11\/2026$/);
+  assert.match(DOCUMENT_KINDS['pdf-report'].subject(r), /^Compte rendu d'examens biologiques - DUPONT-ÉLUARD Hélène \(né\(e\) MARTIN\) - 20\/11\/2026$/);
 });
 
 test('patient messages end the exchange with X-MSS-MES: FIN', async () => {

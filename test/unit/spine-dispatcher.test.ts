@@ -3,21 +3,24 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { Dispatcher, emptySummary, exitCodeOf } from '../../src/dispatcher.js';
+import { Pipeline } from '../../src/pipeline.js';
+import { emptySummary, exitCodeOf } from '../../src/summary.js';
 import { Journal } from '../../src/queue/journal.js';
+import { moveDelivery } from '../../src/queue/delivery-state.js';
 import { OutboxTransport } from '../../src/mail/outbox.js';
 import type { OutgoingMessage, SendOutcome, Transport } from '../../src/mail/transport.js';
 import { sampleReport, tempLab } from '../helpers/lab.js';
+import { fixtures } from '../helpers/paths.js';
 
 type Lab = ReturnType<typeof tempLab>;
 
 function open(lab: Lab, transport: Transport, clock?: () => Date) {
   mkdirSync(lab.config.paths.state, { recursive: true });
   const journal = Journal.open(lab.config.paths.state, { actor: 'test', clock });
-  return { journal, dispatcher: new Dispatcher(lab.config, journal, transport, clock) };
+  return { journal, dispatcher: new Pipeline(lab.config, journal, transport, clock) };
 }
 
-async function pass(d: Dispatcher) {
+async function pass(d: Pipeline) {
   const s = emptySummary();
   await d.intake(s);
   await d.deliverDue(s);
@@ -54,9 +57,9 @@ test('the same bytes are never sent twice unless forced', async () => {
   assert.equal((await pass(dispatcher)).sent, 1);
   writeFileSync(join(lab.exportDir, 'a-again.json'), body);
   const s = await pass(dispatcher);
-  assert.equal(s.duplicates, 1);
+  assert.equal(s.duplicates.length, 1);
   assert.equal(s.sent, 0);
-  assert.equal(exitCodeOf(s), 0);
+  assert.equal(exitCodeOf(s), 1, 'a file not sent is something a person must know of');
   assert.ok(journal.events({}).some((e) => e.kind === 'duplicate' && /--force/.test(e.detail ?? '')));
   writeFileSync(join(lab.exportDir, 'forced.json'), body);
   const forced = emptySummary();
@@ -94,7 +97,10 @@ test('no resolvable recipient: held with the reason, visible, and exit code 1', 
   assert.equal(exitCodeOf(s), 1);
   const held = journal.deliveriesInStates(['held']);
   assert.equal(held.length, 1);
-  assert.match(held[0]!.recipient, /INCONNU \(code NOBODY\)/);
+  // The address apart from who it is for: no address, and the doctor named for people.
+  assert.equal(held[0]!.recipient, '');
+  assert.match(held[0]!.label!, /INCONNU \(code NOBODY\)/);
+  assert.equal(held[0]!.hold_code, 'no-address');
   assert.match(held[0]!.reason!, /no MSSanté address/);
 });
 
@@ -155,7 +161,7 @@ test('a crash after claiming resumes the file; a delivery caught sending is rese
   const s2 = emptySummary();
   await dispatcher.intake(s2);
   const d = journal.dueDeliveries(new Date().toISOString(), false)[0]!;
-  journal.transition(d.id, 'pending', 'sending');
+  moveDelivery(journal, d.id, 'startAttempt');
   await dispatcher.deliverDue(s2);
   const m = await simpleParser(readFileSync(join(outbox(lab), `D${d.id}.eml`)));
   assert.equal(m.messageId, d.message_id);
@@ -210,4 +216,23 @@ test('stage 2 with what CR-BIO needs: IHE_XDM.ZIP and the PDF, with the MSSanté
   assert.equal(m.headers.get('x-mss-codecda'), '11502-2');
   assert.equal(m.headers.get('x-mss-ins'), 'N');
   assert.match(m.subject!, /^XDM\/1\.0\/DDM\+CR d'examens biologiques PATIENT13 Élodie 02\/01\/1980$/);
+});
+
+test('X-MSS-CODECDA is the code of the CDA that is sent: a carried document keeps its own', async () => {
+  const lab = tempLab({ stage: 2 });
+  const cda = '<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"><realmCode code="FR"/>'
+    + '<id root="1.2.250.1.999" extension="CR-77"/><code code="11488-4" codeSystem="2.16.840.1.113883.6.1" displayName="Note de consultation"/>'
+    + '<title>Compte rendu</title></ClinicalDocument>';
+  const oru = readFileSync(fixtures('hl7', 'cisis-cda.hl7'), 'utf8').replace(/\^TEXT\^XML\^Base64\^[A-Za-z0-9+/=]+/, `^TEXT^XML^Base64^${Buffer.from(cda).toString('base64')}`);
+  writeFileSync(join(lab.exportDir, 'carried.hl7'), oru);
+  const { journal, dispatcher } = open(lab, new OutboxTransport(outbox(lab)));
+  const s = await pass(dispatcher);
+  assert.ok(s.sent >= 1, JSON.stringify(s));
+  const sent = journal.deliveriesInStates(['accepted']);
+  for (const d of sent) {
+    const raw = readFileSync(join(outbox(lab), `D${d.id}.eml`), 'latin1');
+    const head = raw.split('\r\n\r\n')[0]!.split('\r\n');
+    assert.ok(head.includes('X-MSS-CODECDA: 11488-4'), head.join('\n'));
+  }
+  assert.equal(journal.report(sent[0]!.report_id)!.cda_code, '11488-4');
 });

@@ -1,25 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Journal } from '../../src/queue/journal.js';
-import { acquireLock, LockBusy, lockPath } from '../../src/queue/lock.js';
+import { moveDelivery } from '../../src/queue/delivery-state.js';
 import { retryDelaySeconds, expired } from '../../src/queue/backoff.js';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { tmpDir } from '../helpers/tmp.js';
 
 function journalWithDelivery() {
   const dir = tmpDir();
   const j = Journal.open(dir, { actor: 'tester' });
   const file = j.addFile({ name: 'a.hpr', sha256: 'ab'.repeat(32), size: 10, spoolPath: `${dir}/a` });
-  const report = j.addReport({ file_id: file, idx: 0, set_id: 's', version: 1, document_id: 'd', status: 'final', dossier: 'X', stage: 1, json: '{}' });
+  const report = j.addReport({ file_id: file, idx: 0, set_id: 's', version: 1, document_id: 'd', status: 'final', dossier: 'X', stage: 1, json: '{}', cda_code: null });
   const delivery = j.addDelivery({ reportId: report, recipient: 'dr@x.mssante.fr', role: 'prescriber', stage: 1, state: 'pending', messageIdFor: (n) => `<m${n}@x>` });
   return { dir, j, file, report, delivery };
 }
 
 test('a transition changes the state and appends its event in one go', () => {
   const { j, delivery } = journalWithDelivery();
-  assert.equal(j.transition(delivery, 'pending', 'sending', { attempts: 1 }), true);
+  assert.equal(moveDelivery(j, delivery, 'startAttempt', { attempts: 1 }), true);
   assert.equal(j.delivery(delivery)!.state, 'sending');
   const ev = j.events({ delivery }).at(-1)!;
   assert.deepEqual([ev.kind, ev.from_state, ev.to_state, ev.actor], ['sending', 'pending', 'sending', 'tester']);
@@ -28,7 +25,7 @@ test('a transition changes the state and appends its event in one go', () => {
 test('a transition from a state the delivery is not in is refused and writes nothing', () => {
   const { j, delivery } = journalWithDelivery();
   const before = j.events({}).length;
-  assert.equal(j.transition(delivery, 'sending', 'accepted'), false);
+  assert.equal(moveDelivery(j, delivery, 'accept'), false);
   assert.equal(j.delivery(delivery)!.state, 'pending');
   assert.equal(j.events({}).length, before);
 });
@@ -48,11 +45,11 @@ test('the message id is derived from the delivery id and unique', () => {
 test('due deliveries: pending, deferred whose time has come, and sending ones left by a crash', () => {
   const { j, delivery, report } = journalWithDelivery();
   const later = j.addDelivery({ reportId: report, recipient: 'b@x.mssante.fr', role: 'copy', stage: 1, state: 'pending', messageIdFor: (n) => `<m${n}@x>` });
-  j.transition(later, 'pending', 'sending');
-  j.transition(later, 'sending', 'deferred', { next_attempt_at: '2030-01-01T00:00:00.000Z' });
+  moveDelivery(j, later, 'startAttempt');
+  moveDelivery(j, later, 'defer', { next_attempt_at: '2030-01-01T00:00:00.000Z' });
   assert.deepEqual(j.dueDeliveries('2029-01-01T00:00:00.000Z', true).map((d) => d.id), [delivery]);
   assert.deepEqual(j.dueDeliveries('2031-01-01T00:00:00.000Z', true).map((d) => d.id), [delivery, later]);
-  j.transition(delivery, 'pending', 'sending');
+  moveDelivery(j, delivery, 'startAttempt');
   assert.deepEqual(j.dueDeliveries('2029-01-01T00:00:00.000Z', false).map((d) => d.id), []);
   assert.deepEqual(j.dueDeliveries('2029-01-01T00:00:00.000Z', true).map((d) => d.id), [delivery]);
 });
@@ -69,17 +66,6 @@ test('the journal survives reopening, with the same instance id', () => {
   assert.throws(() => ro.db.prepare('DELETE FROM deliveries').run());
 });
 
-test('the lock: one owner at a time; a lock left by a dead process is taken over', () => {
-  const dir = tmpDir();
-  const lock = acquireLock(dir, 'labmss run');
-  lock.release();
-  writeFileSync(lockPath(dir), `${process.ppid} labmss watch\n`);
-  assert.throws(() => acquireLock(dir, 'labmss run'), (err: unknown) => err instanceof LockBusy && /labmss watch \(pid \d+\)/.test((err as Error).message));
-  writeFileSync(lockPath(dir), '999999999 labmss watch\n');
-  const taken = acquireLock(dir, 'labmss run');
-  taken.release();
-});
-
 test('back-off doubles from the first delay up to the cap; give up after the maximum age', () => {
   const p = { firstDelaySeconds: 60, maxDelaySeconds: 600, maxAgeHours: 120 };
   assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => retryDelaySeconds(n, p)), [60, 120, 240, 480, 600, 600]);
@@ -91,21 +77,10 @@ test('relaxed commits are committed, and every other commit stays fully synced, 
   const { j, delivery: id } = journalWithDelivery();
   const synchronous = () => j.db.pragma('synchronous', { simple: true });
   assert.equal(synchronous(), 2, 'FULL');
-  assert.ok(j.relaxed(() => j.transition(id, 'pending', 'sending')));
+  assert.ok(j.relaxed(() => moveDelivery(j, id, 'startAttempt')));
   assert.equal(synchronous(), 2);
   assert.throws(() => j.relaxed(() => { throw new Error('boom'); }), /boom/);
   assert.equal(synchronous(), 2);
   assert.equal(j.delivery(id)!.state, 'sending');
 });
 
-test('a lock held by a process killed but not yet reaped (a zombie) is taken over', async (t) => {
-  if (process.platform !== 'linux') return t.skip('zombies are read from /proc');
-  // `sleep 0` exits at once; its parent, exec'd into `sleep 5`, never reaps it.
-  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  t.after(() => parent.kill());
-  const pid = Number((await once(parent.stdout!, 'data'))[0].toString().trim());
-  for (let i = 0; i < 50 && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z'); i++) await new Promise((r) => setTimeout(r, 20));
-  const dir = tmpDir();
-  writeFileSync(lockPath(dir), `${pid} labmss watch\n`);
-  acquireLock(dir, 'labmss watch').release();
-});

@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, utimesSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { claim, ensureSpool, listExport, quarantine, spoolLayout, writeAtomic, writeAllAtomic, globMatcher } from '../../src/queue/spool.js';
-import { OutboxTransport } from '../../src/mail/outbox.js';
+import { ensureSpool, quarantine, spoolLayout, writeAtomic, writeAllAtomic, globMatcher } from '../../src/queue/spool.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 test('writeAtomic leaves the complete file, mode 0600, and no temporary name', async () => {
@@ -29,20 +28,6 @@ test('writeAllAtomic writes the documents of a file in one step: all complete, 0
   for (const f of ['r/report.pdf', 'r/IHE_XDM.ZIP', 'mail/D1.eml']) assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600);
 });
 
-test('claiming is a rename: the file is in the export folder or in the spool, never in neither nor both', () => {
-  const dir = tmpDir();
-  const layout = spoolLayout(join(dir, 'state'));
-  ensureSpool(layout);
-  mkdirSync(join(dir, 'export'));
-  const src = join(dir, 'export', 'r.hpr');
-  writeFileSync(src, 'bytes');
-  const claimed = claim(src, layout, '20261120T000000Z')!;
-  assert.equal(existsSync(src), false);
-  assert.equal(readFileSync(claimed, 'utf8'), 'bytes');
-  // A second claimer (another process) finds nothing and says so.
-  assert.equal(claim(src, layout, '20261120T000000Z'), undefined);
-});
-
 test('quarantine keeps the original bytes and writes NAME.error.txt', async () => {
   const dir = tmpDir();
   const layout = spoolLayout(dir);
@@ -59,32 +44,8 @@ test('quarantine keeps the original bytes and writes NAME.error.txt', async () =
   assert.deepEqual(readFileSync(q), Buffer.from([0xff, 0x00, 0x41]));
 });
 
-test('listExport skips temporary names, folders and files modified too recently', () => {
-  const dir = tmpDir();
-  for (const n of ['a.hpr', 'b.tmp', '~c', '.d', 'e.hl7']) writeFileSync(join(dir, n), 'x');
-  mkdirSync(join(dir, 'sub'));
-  const old = Date.now() / 1000 - 60;
-  utimesSync(join(dir, 'a.hpr'), old, old);
-  const names = listExport(dir, { ignore: ['*.tmp', '~*', '.*'], settleMs: 5000, now: Date.now() }).map((c) => c.name);
-  assert.deepEqual(names, ['a.hpr']);
+test('globMatcher: `*` and `?` over the whole name', () => {
   assert.equal(globMatcher(['*.part'])('x.part'), true);
   assert.equal(globMatcher(['*.part'])('x.partial'), false);
-});
-
-test('the outbox links the spool copy of a message instead of writing a second one; without it, it writes the bytes', async () => {
-  const dir = tmpDir();
-  const eml = join(dir, 'state', 'mail', 'D1.eml');
-  await writeAtomic(eml, 'Message-ID: <a@b>\r\n\r\nbody');
-  const outbox = new OutboxTransport(join(dir, 'state', 'outbox'));
-  const message = { deliveryId: 'D1', messageId: '<a@b>', from: 'l@mss.test', to: 'd@mss.test', raw: readFileSync(eml) };
-  assert.equal((await outbox.send({ ...message, emlPath: eml })).ok, true);
-  const linked = join(dir, 'state', 'outbox', 'D1.eml');
-  assert.equal(statSync(linked).ino, statSync(eml).ino, 'one file with two names');
-  assert.equal(statSync(eml).nlink, 2);
-  // Sent again after a crash: the name is replaced, still one file.
-  assert.equal((await outbox.send({ ...message, emlPath: eml })).ok, true);
-  assert.deepEqual(readdirSync(join(dir, 'state', 'outbox')), ['D1.eml']);
-  assert.equal((await outbox.send({ ...message, deliveryId: 'D2' })).ok, true);
-  assert.deepEqual(readFileSync(join(dir, 'state', 'outbox', 'D2.eml')), message.raw);
-  assert.equal(statSync(join(dir, 'state', 'outbox', 'D2.eml')).mode & 0o777, 0o600);
+  assert.equal(globMatcher(['~?'])('~a'), true);
 });

@@ -7,6 +7,7 @@ import { monthlyStats, median, monthIn, reportDirIn } from '../../src/stats/mont
 import { countPdfPages } from '../../src/stats/pdf-pages.js';
 import { sampleReport } from '../helpers/lab.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { moveTo } from '../helpers/deliveries.js';
 
 const pdfWithPages = (n: number) => Buffer.from(`%PDF-1.4\n1 0 obj << /Type /Pages /Count ${n} >> endobj\n` +
   Array.from({ length: n }, (_, i) => `${i + 2} 0 obj << /Type /Page /Parent 1 0 R >> endobj\n`).join('') + '%%EOF\n', 'latin1');
@@ -28,7 +29,7 @@ test('monthly figures from a journal with known content', () => {
   const reportDir = reportDirIn(state);
   const fileId = journal.addFile({ name: 'a.json', sha256: 'a'.repeat(64), size: 1, spoolPath: join(state, 'a.json') });
   const addReport = (idx: number, pages: number) => {
-    const id = journal.addReport({ file_id: fileId, idx, set_id: `set${idx}`, version: 1, document_id: `doc${idx}`, status: 'final', dossier: `DOS${idx}`, stage: 1, json: JSON.stringify(report(idx)) });
+    const id = journal.addReport({ file_id: fileId, idx, set_id: `set${idx}`, version: 1, document_id: `doc${idx}`, status: 'final', dossier: `DOS${idx}`, stage: 1, json: JSON.stringify(report(idx)), cda_code: null });
     mkdirSync(reportDir(`set${idx}`, 1), { recursive: true });
     writeFileSync(join(reportDir(`set${idx}`, 1), `r${idx}.pdf`), pdfWithPages(pages));
     return id;
@@ -37,8 +38,7 @@ test('monthly figures from a journal with known content', () => {
     const id = journal.addDelivery({ reportId, recipient, role, stage, state: 'pending', messageIdFor: (n) => `<D${n}@t>` });
     for (const [at, to, patch] of steps) {
       now = at;
-      const from = journal.delivery(id)!.state;
-      journal.transition(id, from, to, patch ?? {});
+      moveTo(journal, id, to, patch ?? {});
     }
     return id;
   };

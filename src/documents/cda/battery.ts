@@ -9,6 +9,9 @@ import { ANTIBIOGRAM, SNOMED, SPECIMEN_SYSTEM } from './codes.js';
 import type { CdaContext } from './context.js';
 import { labRoot } from './ids.js';
 import { buildObservation, codeNode, commentAct, IdCounter, interpretation } from './observation.js';
+import { practitionerName } from '../names.js';
+import { documentTime } from './header.js';
+import { validatorParticipant } from './parties.js';
 import { frenchTime, hl7Time } from './time.js';
 import { displayValue, typedValue } from './values.js';
 import { el, type XNode } from './xml.js';
@@ -171,18 +174,22 @@ export function batterySection(b: Battery, sectionCode: SectionCode, c: Ctx): XN
   parts.push(...isolates.map((i) => comp(i.entry)));
   parts.push(...batteryComments.map((_, k) => el('entryRelationship', { typeCode: 'SUBJ' }, commentAct(`${batteryId}-c${k + 1}`))));
 
+  const validatedAt = c.report.validator?.time ?? documentTime(c.report);
+  const validator = validatorParticipant(c.report.validator, hl7Time(validatedAt, c.ctx.timezone), c.ctx);
   const text = el('text', null,
     spec.note,
     rows.length ? table(el('content', { ID: batteryId }, b.label), rows) : el('paragraph', null, el('content', { ID: batteryId }, b.label)),
     notes,
     isolates.map((i) => i.narrative),
-    batteryComments);
+    batteryComments,
+    validator ? el('paragraph', null, `Résultats validés par ${practitionerName(c.report.validator!)} le ${frenchTime(validatedAt)}`) : undefined);
   const entry = el('entry', { typeCode: 'DRIV' },
     el('templateId', { root: '1.3.6.1.4.1.19376.1.3.1' }),
     el('templateId', { root: '1.2.250.1.213.1.1.3.21' }),
     el('act', { classCode: 'ACT', moodCode: 'EVN' },
       el('code', { code: sectionCode.loinc, displayName: sectionCode.label, codeSystem: '2.16.840.1.113883.6.1', codeSystemName: 'LOINC' }),
       el('statusCode', { code: c.cancelled ? 'aborted' : status }),
+      validator,
       parts));
   return el('section', null,
     el('templateId', { root: '1.3.6.1.4.1.19376.1.3.3.2.2' }),

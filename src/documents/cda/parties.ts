@@ -35,14 +35,44 @@ export function practitionerId(p: Practitioner | undefined, ctx: CdaContext): XN
   return el('id', { nullFlavor: 'UNK' });
 }
 
+/** Titles as LIS write them → CI-SIS codes: civility (JDV_J245, `prefix`) or title (JDV_J246, `suffix`), as the ANS examples do. */
+const CIVILITY: Record<string, string> = { M: 'M', MR: 'M', MONSIEUR: 'M', MME: 'MME', MADAME: 'MME', MLLE: 'MME' };
+const TITLE: Record<string, string> = { DR: 'DR', DOCTEUR: 'DR', PR: 'PR', PROFESSEUR: 'PR' };
+
+/**
+ * The person's name, with the title when it is one the CI-SIS value sets know (any other spelling,
+ * and `details`, stay in the embedded PDF: the schematrons accept no free text there).
+ */
 export function personName(p: Practitioner | undefined): XNode {
+  const title = p?.title?.replace(/\.$/, '').toUpperCase() ?? '';
+  const prefix = CIVILITY[title] ? el('prefix', null, CIVILITY[title]) : undefined;
+  const suffix = TITLE[title] ? el('suffix', null, TITLE[title]) : undefined;
   if (p?.familyName || p?.givenName) {
     return el('name', null,
+      prefix,
       p.givenName ? el('given', null, p.givenName) : undefined,
-      el('family', p.familyName ? null : { nullFlavor: 'UNK' }, p.familyName));
+      el('family', p.familyName ? null : { nullFlavor: 'UNK' }, p.familyName),
+      suffix);
   }
-  if (p?.name) return el('name', null, el('family', null, p.name));
+  if (p?.name) return el('name', null, prefix, el('family', null, p.name), suffix);
   return el('name', null, el('family', { nullFlavor: 'UNK' }));
+}
+
+/**
+ * FR-Participant AUTHEN of a results entry: the biologist who validated them, as the ANS CR-BIO examples
+ * put on each battery. Undefined when the input names nobody (labmss never invents a validator).
+ */
+export function validatorParticipant(validator: Practitioner | undefined, time: string, ctx: CdaContext): XNode | undefined {
+  if (!validator || !(validator.familyName || validator.name || validator.rpps || validator.adeli || validator.code)) return undefined;
+  return el('participant', { typeCode: 'AUTHEN' },
+    el('templateId', { root: '1.3.6.1.4.1.19376.1.3.3.1.5' }),
+    el('templateId', { root: '1.2.250.1.213.1.1.3.109' }),
+    el('time', null, el('high', { value: time })),
+    el('participantRole', null,
+      practitionerId(validator, ctx),
+      addr(validator.address ?? ctx.lab.address),
+      telecoms(validator.phone ?? ctx.lab.phone),
+      el('playingEntity', null, personName(validator))));
 }
 
 /** The lab as an organization: id (FINESS-based national id, else the lab's root), name, telecom, addr. */

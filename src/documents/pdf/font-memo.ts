@@ -112,13 +112,24 @@ function shaped(font: FontkitFont, scale: number, text: string): Shaped | undefi
   return word;
 }
 
+/** Entries of each document font's own word cache, which pdfkit never bounds. */
+const ownCacheSize = new WeakMap<object, number>();
+const MAX_OWN_WORDS = 20_000;
+
 function layoutCached(this: EmbeddedFont, text: string): Run {
   const own = this.layoutCache?.[text];
   if (own) return own;
   const word = shaped(this.font, this.scale, text);
   // Not kept (digits, or a font with fractional positions): shaped as pdfkit does.
   const run = word ? inDocument(this.font, word) : this.layoutRun(text);
-  if (this.layoutCache) this.layoutCache[text] = run;
+  if (this.layoutCache) {
+    // A document with a huge number of distinct words starts its cache over rather than hold them all
+    // (the glyphs stay the document's own: the bytes are the same).
+    const n = ownCacheSize.get(this.layoutCache) ?? 0;
+    if (n >= MAX_OWN_WORDS) this.layoutCache = Object.create(null) as Record<string, Run>;
+    ownCacheSize.set(this.layoutCache, n >= MAX_OWN_WORDS ? 1 : n + 1);
+    this.layoutCache[text] = run;
+  }
   return run;
 }
 

@@ -167,12 +167,7 @@ export function frIns(ins: Ins): string {
   return `${ins.value} (${INS_KIND[ins.oid]}) — ${ins.qualified ? 'qualifiée' : 'non qualifiée'}`;
 }
 
-/** `Dr Jean MARTIN`, or the name as written when the input could not split it. */
-export function practitionerName(p: Practitioner): string {
-  const parts = [p.title, p.givenName, p.familyName].filter((s): s is string => !!s && s.trim() !== '');
-  const name = parts.length > (p.title ? 1 : 0) ? parts.join(' ') : [p.title, p.name].filter(Boolean).join(' ');
-  return name || p.code || p.rpps || p.adeli || '';
-}
+export { practitionerName } from '../names.js';
 
 /** Identifiers after the name: `RPPS 10001234567`. */
 export function practitionerIds(p: Practitioner): string {

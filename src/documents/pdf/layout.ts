@@ -38,6 +38,13 @@ const PAD_Y = 2.5;
 /** DejaVu's ascent (1901/2048 em): pdfkit places text by its top, rows align it by baseline. */
 const ASCENT = 0.928;
 export const leading = (size: number) => size * 1.28;
+/**
+ * No glyph of the report fonts is narrower than 0.2 em (zero-width marks aside): a text with more
+ * characters than this cannot fit on one line of `width`. A bound that spares shaping what cannot fit.
+ */
+const lineCapacity = (width: number, size: number) => Math.ceil(width / (size * 0.2));
+const MAX_PUT_LINES = 12;
+const MAX_MEMO = 20_000;
 
 export class Layout {
   readonly left = MARGIN.left;
@@ -95,6 +102,8 @@ export class Layout {
     let w = this.widths.get(key);
     if (w === undefined) {
       w = this.doc.font(font).fontSize(size).widthOfString(text);
+      // A memo, not a record: a huge text must not turn it into the biggest thing in memory.
+      if (this.widths.size >= MAX_MEMO) this.widths.clear();
       this.widths.set(key, w);
     }
     return w;
@@ -111,14 +120,16 @@ export class Layout {
         continue;
       }
       const words = hard.split(/[ \t]+/).filter(Boolean);
-      if (this.measure(words.join(' '), font, size) <= width) {
-        out.push(words.join(' '));
+      const joined = words.join(' ');
+      // Measured whole only when it might fit: shaping a huge paragraph at once costs memory by the glyph.
+      if (joined.length <= lineCapacity(width, size) && this.measure(joined, font, size) <= width) {
+        out.push(joined);
         continue;
       }
       let line = '';
       for (const word of words) {
         const candidate = line ? `${line} ${word}` : word;
-        if (this.measure(candidate, font, size) <= width) {
+        if (candidate.length <= lineCapacity(width, size) && this.measure(candidate, font, size) <= width) {
           line = candidate;
           continue;
         }
@@ -132,13 +143,19 @@ export class Layout {
 
   /** Cuts `text` into pieces that fit; pushes all (pre) or all but the last, which it returns. */
   private cut(text: string, font: FontName, size: number, width: number, out: string[], all: boolean): string {
+    // Character advances add up (kerning aside): linear in the text, where measuring every longer piece
+    // again was linear per character, and memoised each piece.
     let piece = '';
+    let used = 0;
     for (const ch of text) {
-      if (piece && this.measure(piece + ch, font, size) > width) {
+      const w = this.measure(ch, font, size);
+      if (piece && used + w > width) {
         out.push(piece);
         piece = '';
+        used = 0;
       }
       piece += ch;
+      used += w;
     }
     if (all) out.push(piece);
     return all ? '' : piece;
@@ -217,8 +234,12 @@ export class Layout {
     this.doc.save().moveTo(this.left, this.y).lineTo(this.left + this.width, this.y).lineWidth(width).strokeColor(color).stroke().restore();
   }
 
-  /** Text at a fixed place, outside the flow (page chrome). */
+  /**
+   * Text at a fixed place, outside the flow (page chrome). It is drawn on every page: a text longer than
+   * MAX_PUT_LINES full lines could ever hold is cut first, so each page costs the same whatever the input.
+   */
   put(text: string, x: number, y: number, width: number, p: Omit<Para, 'text'> = {}): void {
-    for (const [i, line] of this.lines({ ...p, text }, width).entries()) this.draw(line, x, y + i * leading(line.size), width);
+    const shown = text.slice(0, MAX_PUT_LINES * lineCapacity(width, p.size ?? 9));
+    for (const [i, line] of this.lines({ ...p, text: shown }, width).entries()) this.draw(line, x, y + i * leading(line.size), width);
   }
 }

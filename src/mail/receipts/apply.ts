@@ -1,4 +1,6 @@
-import type { DeliveryRow, DeliveryState, Journal } from '../../queue/journal.js';
+import type { DeliveryRow, Journal } from '../../queue/journal.js';
+import { deliveryIdOf } from '../message-id.js';
+import { moveDelivery, type DeliveryOp, type DeliveryPatch } from '../../queue/delivery-state.js';
 import type { Dsn, DsnRecipient, Mdn, Receipt } from './parse.js';
 
 /** What became of one receipt: the deliveries it was about, or none (not ours, or an unknown delivery). */
@@ -9,8 +11,8 @@ function deliveryOfMessageId(journal: Journal, messageId: string | undefined): D
   if (!messageId) return undefined;
   const exact = journal.deliveryByMessageId(messageId);
   if (exact) return exact;
-  const m = /^<labmss\.D(\d+)\.([0-9a-f]+)@/i.exec(messageId);
-  return m && m[2] === journal.instanceId ? journal.delivery(Number(m[1])) : undefined;
+  const id = deliveryIdOf(messageId, journal.instanceId);
+  return id === undefined ? undefined : journal.delivery(id);
 }
 
 const sameAddress = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
@@ -31,12 +33,12 @@ function dsnDelivery(journal: Journal, dsn: Dsn, r: DsnRecipient): DeliveryRow |
 /** A receipt seen before (same report Message-ID on the same delivery) is not applied twice. */
 function seen(journal: Journal, delivery: number, reportMessageId: string | undefined): boolean {
   if (!reportMessageId) return false;
-  return journal.db.prepare(`SELECT 1 FROM events WHERE delivery_id = ? AND instr(detail, ?) > 0 LIMIT 1`).get(delivery, reportMessageId) !== undefined;
+  return journal.eventMentions(delivery, reportMessageId);
 }
 
-/** Moves the delivery if it is in one of `from`; otherwise records the receipt as an event only. */
-function moveOrNote(journal: Journal, d: DeliveryRow, from: DeliveryState[], to: DeliveryState, patch: Partial<DeliveryRow>, kind: string, detail: string): void {
-  if (journal.transition(d.id, from, to, patch, detail)) return;
+/** Applies the receipt's operation if the delivery's state allows it; otherwise records the receipt as an event only. */
+function moveOrNote(journal: Journal, d: DeliveryRow, op: DeliveryOp, patch: DeliveryPatch, kind: string, detail: string): void {
+  if (moveDelivery(journal, d.id, op, patch, detail)) return;
   journal.event(kind, { report: d.report_id, delivery: d.id }, `${detail} (delivery already ${journal.delivery(d.id)!.state})`);
 }
 
@@ -55,10 +57,10 @@ function applyDsn(journal: Journal, dsn: Dsn, at: string): ApplyResult {
     if (seen(journal, d.id, dsn.reportMessageId)) continue;
     const detail = dsnDetail(dsn, r);
     if (r.action === 'delivered') {
-      moveOrNote(journal, d, ['accepted', 'sending', 'deferred'], 'delivered', { delivered_at: at }, 'dsn', detail);
+      moveOrNote(journal, d, 'delivered', { delivered_at: at }, 'dsn', detail);
     } else if (r.action === 'failed') {
       const reason = `bounced: ${r.status ?? ''} ${r.diagnostic ?? 'no diagnostic given'}`.replace(/\s+/g, ' ').trim();
-      moveOrNote(journal, d, ['accepted', 'sending', 'deferred'], 'bounced', { reason, next_attempt_at: null }, 'dsn', detail);
+      moveOrNote(journal, d, 'bounced', { reason, next_attempt_at: null }, 'dsn', detail);
     } else {
       // delayed, relayed, expanded: worth knowing, not a final state.
       journal.event(`dsn-${r.action}`, { report: d.report_id, delivery: d.id }, detail);
@@ -78,12 +80,9 @@ function applyMdn(journal: Journal, mdn: Mdn, at: string): ApplyResult {
     // The doctor's software received it but could not integrate it (e.g. "KO intégration" 903 INS missing):
     // a person must look, but the message did arrive, so it is not a bounce.
     const reason = `recipient's software reports an error${disp.error.code ? ` ${disp.error.code}` : ''}: ${disp.error.label}`;
-    journal.tx(() => {
-      journal.db.prepare('UPDATE deliveries SET reason = ?, updated_at = ? WHERE id = ?').run(reason, at, d.id);
-      journal.event('mdn-error', { report: d.report_id, delivery: d.id }, `MDN ${disp.type}/error from ${who}: ${reason}${tail}`);
-    });
+    moveOrNote(journal, d, 'integrationError', { reason }, 'mdn-error', `MDN ${disp.type}/error from ${who}: ${reason}${tail}`);
   } else if (disp.type === 'displayed' || disp.type === 'processed') {
-    moveOrNote(journal, d, ['accepted', 'delivered', 'sending', 'deferred'], 'read', { read_at: at }, 'mdn', `MDN ${disp.type} by ${who}${tail}`);
+    moveOrNote(journal, d, 'read', { read_at: at }, 'mdn', `MDN ${disp.type} by ${who}${tail}`);
   } else {
     journal.event(`mdn-${disp.type || 'unknown'}`, { report: d.report_id, delivery: d.id }, `MDN ${disp.type} by ${who}${tail}`);
   }

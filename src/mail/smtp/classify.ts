@@ -12,7 +12,7 @@ export interface SmtpErrorLike {
 }
 
 /** TLS alerts a server sends when it rejects the client certificate during the handshake. */
-const CLIENT_CERT_ALERT = /alert (bad certificate|unknown ca|certificate required|certificate unknown|certificate revoked|certificate expired|access denied)|ALERT_(BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_REQUIRED|CERTIFICATE_UNKNOWN|CERTIFICATE_REVOKED|CERTIFICATE_EXPIRED)|alert number (42|44|45|46|48|116)\b/i;
+export const CLIENT_CERT_ALERT = /alert (bad certificate|unknown ca|certificate required|certificate unknown|certificate revoked|certificate expired|access denied)|ALERT_(BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_REQUIRED|CERTIFICATE_UNKNOWN|CERTIFICATE_REVOKED|CERTIFICATE_EXPIRED)|alert number (42|44|45|46|48|116)\b/i;
 
 /** What a server says after the handshake when it does not accept the client certificate (Postfix: 421 4.7.1 …). */
 const CLIENT_CERT_REPLY = /certificate/i;

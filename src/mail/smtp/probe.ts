@@ -3,6 +3,7 @@ import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'n
 import { X509Certificate } from 'node:crypto';
 import type { Smtp } from '../../config/config.types.js';
 import type { PinnedTls } from './tls.js';
+import { CLIENT_CERT_ALERT } from './classify.js';
 
 /** What a submission server said to our TLS handshake and client certificate, for `labmss doctor`. */
 export interface SmtpProbe {
@@ -17,6 +18,9 @@ export interface SmtpProbe {
   dsn: boolean;
 }
 
+/** The server ended the connection after our TLS handshake, before its first reply (implicit TLS). */
+class ClosedAfterHandshake extends Error {}
+
 /** Reads one complete SMTP reply (multi-line `250-…` up to `250 …`). */
 function reader(socket: Socket | TLSSocket): () => Promise<{ code: number; text: string }> {
   let buffer = '';
@@ -25,7 +29,7 @@ function reader(socket: Socket | TLSSocket): () => Promise<{ code: number; text:
   socket.on('data', (d: Buffer) => { buffer += d.toString('latin1'); waiting.splice(0).forEach((w) => w()); });
   const fail = (e: Error) => { failure = e; waiting.splice(0).forEach((w) => w()); };
   socket.on('error', fail);
-  socket.on('close', () => fail(new Error('connection closed by the server')));
+  socket.on('close', () => fail(new Error(CLOSED)));
   return async () => {
     for (;;) {
       const m = /^(?:\d{3}-[^\n]*\n)*(\d{3}) [^\n]*\n/.exec(buffer);
@@ -80,7 +84,7 @@ export async function probeSmtp(smtp: Smtp, tls: PinnedTls, timeoutMs = 15_000):
     }
     const read = reader(tlsSocket);
     if (smtp.implicitTls) {
-      const greeting = await read();
+      const greeting = await read().catch((e: Error) => { throw new ClosedAfterHandshake(e.message); });
       if (greeting.code !== 220) throw new Error(`greeting: ${greeting.text}`);
     }
     const peer = tlsSocket.getPeerCertificate();
@@ -100,5 +104,27 @@ export async function probeSmtp(smtp: Smtp, tls: PinnedTls, timeoutMs = 15_000):
   } finally {
     clearTimeout(timer);
     socket?.destroy();
+  }
+}
+
+const CLOSED = 'connection closed by the server';
+
+/**
+ * Why the operator drops the lab right after the TLS handshake, or undefined when it does not. A server
+ * refusing the client certificate sends a TLS alert, or, after a TLS 1.3 handshake (where the client's
+ * certificate is checked once the client has finished), may just close before its first reply: nodemailer
+ * then says only "connection closed unexpectedly". The transport asks this to tell that apart from a
+ * network failure. A timeout or a refused connection is not a certificate problem.
+ */
+export async function clientCertificateRefusal(smtp: Smtp, tls: PinnedTls, timeoutMs = 10_000): Promise<string | undefined> {
+  const refused = (what: string) => `the server ended the connection right after the TLS handshake (${what}): it does not accept the lab's client certificate`;
+  try {
+    const p = await probeSmtp(smtp, tls, timeoutMs);
+    if (p.ehloCode !== 0) return undefined;
+    return p.ehloText === CLOSED || CLIENT_CERT_ALERT.test(p.ehloText) ? refused(p.ehloText) : undefined;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (err instanceof ClosedAfterHandshake) return e.message === CLOSED || CLIENT_CERT_ALERT.test(e.message) ? refused(e.message) : undefined;
+    return CLIENT_CERT_ALERT.test(`${e.message} ${e.code ?? ''}`) ? `TLS handshake: ${e.message}` : undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
-import { ConfigError, readSecret } from '../../config/load.js';
+import { createSecureContext, type ConnectionOptions } from 'node:tls';
+import { ConfigError, readSecret, unreadable } from '../../config/load.js';
+import { t } from '../../i18n/index.js';
 import type { Imap, Smtp } from '../../config/config.types.js';
 
 /**
@@ -14,7 +15,7 @@ function readFile(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new ConfigError(`${what}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw unreadable(what, path, err);
   }
 }
 
@@ -32,10 +33,25 @@ export function smtpTls(smtp: Smtp): PinnedTls {
     tls.cert = readFile(smtp.cert, 'transport.smtp.cert');
     tls.key = readFile(smtp.key, 'transport.smtp.key');
   } else {
-    throw new ConfigError('transport.smtp: the application mailbox needs its client certificate: set "pfx" (PKCS#12), or "cert" and "key" (PEM)');
+    throw new ConfigError(t().config.clientCert);
   }
   if (passphrase !== undefined) tls.passphrase = passphrase;
   return tls;
+}
+
+/**
+ * Opens the client certificate and its key with the passphrase now: a wrong passphrase, a damaged
+ * PKCS#12 or a key that is not the certificate's is a configuration error at start (exit 2), not a
+ * handshake that fails later and defers every message.
+ */
+export function openClientCertificate(tls: PinnedTls): void {
+  try {
+    createSecureContext(tls);
+  } catch (err) {
+    const why = (err as Error).message;
+    const hint = /mac verify|bad decrypt|passphrase|decrypt/i.test(why) ? 'wrong passphrase (transport.smtp.passphrase)?' : 'check transport.smtp.pfx, or cert and key';
+    throw new ConfigError(`transport.smtp: the client certificate cannot be opened: ${why} — ${hint}`);
+  }
 }
 
 /** The IMAP connection's TLS options (the lab logs in with its password; no client certificate on IMAP). */

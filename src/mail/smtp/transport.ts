@@ -5,7 +5,10 @@ import { ConfigError } from '../../config/load.js';
 import type { Smtp } from '../../config/config.types.js';
 import type { OutgoingMessage, SendOutcome, Transport } from '../transport.js';
 import { classifySmtpError, queueIdOf, type SmtpErrorLike } from './classify.js';
-import { smtpTls, type PinnedTls } from './tls.js';
+import { clientCertificateRefusal } from './probe.js';
+import { openClientCertificate, smtpTls, type PinnedTls } from './tls.js';
+import { envelopeMismatch, envelopeRecipient } from '../envelope.js';
+import { mailboxProblem, type AllowlistCheck } from '../../routing/allowlist.js';
 
 /** nodemailer options for the operator: STARTTLS required (or implicit TLS), pinned CA, client certificate, pooled. */
 export function smtpOptions(smtp: Smtp, tls: PinnedTls = smtpTls(smtp)) {
@@ -35,31 +38,50 @@ export class SmtpTransport implements Transport {
   readonly name: string;
   private readonly mailer: ReturnType<typeof nodemailer.createTransport>;
 
-  constructor(smtp: Smtp, tls?: PinnedTls) {
+  private readonly allowlist: AllowlistCheck;
+  private readonly tls: PinnedTls;
+
+  /**
+   * Opens the client certificate at once (a wrong passphrase stops the command at start, exit 2).
+   * `allowlist` is the last check of each envelope; without one, only the single-mailbox rule applies.
+   */
+  constructor(private readonly smtp: Smtp, opts: { tls?: PinnedTls; allowlist?: AllowlistCheck } = {}) {
     this.name = `smtp ${smtp.host}:${smtp.port}`;
+    this.allowlist = opts.allowlist ?? mailboxProblem;
+    this.tls = opts.tls ?? smtpTls(smtp);
+    openClientCertificate(this.tls);
     // Loaded on first use: commands that never send start faster.
     const { createTransport } = createRequire(import.meta.url)('nodemailer') as typeof nodemailer;
-    this.mailer = createTransport(smtpOptions(smtp, tls));
+    this.mailer = createTransport(smtpOptions(smtp, this.tls));
     // A pooled connection that dies between messages emits 'error'; the next send reports it.
     this.mailer.on('error', () => {});
   }
 
   async send(message: OutgoingMessage): Promise<SendOutcome> {
+    const rcpt = envelopeRecipient(message.to, this.allowlist);
+    if ('refused' in rcpt) return { ok: false, permanent: true, response: rcpt.refused };
     try {
       const info = await this.mailer.sendMail({
-        envelope: { from: message.from, to: [message.to] },
+        envelope: { from: message.from, to: [rcpt.address] },
         raw: message.raw,
         dsn: { id: message.deliveryId, return: 'headers', notify: ['success', 'failure', 'delay'] },
       });
       const accepted = addresses(info.accepted);
-      if (addresses(info.rejected).length || !accepted.includes(message.to.toLowerCase())) {
+      const mismatch = envelopeMismatch(rcpt.address, addresses((info.envelope as { to?: unknown } | undefined)?.to))
+        ?? envelopeMismatch(rcpt.address, [...accepted, ...addresses(info.rejected)]);
+      if (mismatch) return { ok: false, permanent: true, response: mismatch };
+      if (addresses(info.rejected).length || !accepted.includes(rcpt.address.toLowerCase())) {
         const errs = (info as { rejectedErrors?: SmtpErrorLike[] }).rejectedErrors ?? [];
         return classifySmtpError({ rejectedErrors: errs.length ? errs : [{ message: `not accepted: ${info.response}` }] }, message.to);
       }
       const response = String(info.response ?? '').trim();
       return { ok: true, response, queueId: queueIdOf(response) };
     } catch (err) {
-      return classifySmtpError(err as SmtpErrorLike, message.to);
+      const outcome = classifySmtpError(err as SmtpErrorLike, rcpt.address);
+      if (outcome.certificate || !['ECONNECTION', 'ESOCKET'].includes((err as SmtpErrorLike).code ?? '')) return outcome;
+      // "Connection closed": a network failure, or a refused client certificate (TLS 1.3). One probe tells.
+      const refusal = await clientCertificateRefusal(this.smtp, this.tls);
+      return refusal ? { ok: false, permanent: false, certificate: true, response: refusal } : outcome;
     }
   }
 
@@ -78,8 +100,8 @@ function addresses(list: unknown): string[] {
   return list.map((a: string | { address: string }) => (typeof a === 'string' ? a : a.address).toLowerCase());
 }
 
-export function createSmtpTransport(config: ResolvedConfig): Transport {
+export function createSmtpTransport(config: ResolvedConfig, allowlist: AllowlistCheck): Transport {
   const smtp = config.transport.smtp;
   if (!smtp) throw new ConfigError('transport.smtp: required when transport.type is "smtp"');
-  return new SmtpTransport(smtp);
+  return new SmtpTransport(smtp, { allowlist });
 }

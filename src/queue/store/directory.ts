@@ -6,8 +6,8 @@ import { Unzip, UnzipInflate } from 'fflate';
 import {
   EXTRACTION_COLUMNS, extractionDateFromName, mapHeader, parseLine, searchKey,
   type Columns, type DirectoryEntry, type DirectoryView, type LookupQuery, type MailboxCandidate,
-} from './directory.js';
-import { describeImport, ensureImportsTable, lastImport, recordImport, type ReferenceImport } from './imports-store.js';
+} from '../../routing/directory.js';
+import { describeImport, ensureImportsTable, lastImport, recordImport, type ReferenceImport } from './imports.js';
 
 /**
  * The directory in the journal database. An import streams the extraction (hundreds of thousands of

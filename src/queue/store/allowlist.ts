@@ -1,9 +1,10 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { allowlistChecker, decodeAllowlist, parseAllowlist, type AllowlistCheck } from './allowlist.js';
-import { describeImport, ensureImportsTable, lastImport, recordImport, type ReferenceImport } from './imports-store.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { JOURNAL_FILE } from '../journal.js';
+import { allowlistChecker, decodeAllowlist, mailboxProblem, parseAllowlist, type AllowlistCheck } from '../../routing/allowlist.js';
+import { describeImport, ensureImportsTable, lastImport, recordImport, type ReferenceImport } from './imports.js';
 
 /** The MSSanté allow-list in the journal database, and the policy that applies it. */
 
@@ -45,17 +46,33 @@ export function allowlistDomains(db: Database.Database): string[] {
 
 export const NO_ALLOWLIST = 'no MSSanté allow-list imported: run `labmss allowlist import FILE`';
 
+/** Before any list is imported: a transport that needs one sends nothing; the outbox lets everything through. */
+export function policyWithoutList(needsList: boolean): { check: AllowlistCheck; warning?: string } {
+  if (needsList) return { check: () => NO_ALLOWLIST };
+  return { check: mailboxProblem, warning: `${NO_ALLOWLIST}; the outbox transport writes every message anyway` };
+}
+
 /**
  * The check routing applies to every address. Without an imported list, the SMTP transport sends
  * nothing (every address is held with the reason); the outbox transport (local use, tests, the example)
- * lets everything through, and `warning` says so for the journal.
+ * lets every single valid address through, and `warning` says so for the journal.
  */
-export function allowlistPolicy(db: Database.Database, transport: 'smtp' | 'outbox'): { check: AllowlistCheck; warning?: string } {
+export function allowlistPolicy(db: Database.Database, needsList: boolean): { check: AllowlistCheck; warning?: string } {
   const last = lastImport(db, 'allowlist');
-  if (!last) {
-    if (transport === 'smtp') return { check: () => NO_ALLOWLIST };
-    return { check: () => undefined, warning: `${NO_ALLOWLIST}; the outbox transport writes every message anyway` };
-  }
+  if (!last) return policyWithoutList(needsList);
   const stmt = db.prepare('SELECT 1 FROM allowlist_domains WHERE domain = ?');
   return { check: allowlistChecker({ has: (d) => stmt.get(d) !== undefined }, describeImport('list', last)) };
+}
+
+/**
+ * The same policy read from the state directory's journal at each call, for the transports' last check
+ * before a message leaves: no connection is held open, and a list imported meanwhile counts at once.
+ */
+export function journalAllowlist(stateDir: string, needsList: boolean): AllowlistCheck {
+  const file = join(stateDir, JOURNAL_FILE);
+  return (address) => {
+    if (!existsSync(file)) return policyWithoutList(needsList).check(address);
+    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+    try { return allowlistPolicy(db, needsList).check(address); } finally { db.close(); }
+  };
 }

@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResolvedConfig } from '../config/load.js';
+import type { Journal, ReportRow } from '../queue/journal.js';
+import { moveTo, quarantine, reportDir, writeAtomic, type SpoolLayout } from '../queue/spool.js';
+import { CDA_FILE, DOCUMENT_KINDS, XDM_FILE } from '../documents/kinds.js';
+import { documentIdFor } from '../documents/ids.js';
+import { renderDocuments, type DocumentIds, type RenderedDocuments } from '../documents/render.js';
+import { pdfFileName } from '../mail/compose.js';
+import { labMessageId } from '../mail/message-id.js';
+import type { LabReport } from '../model/labreport.types.js';
+import type { LoincMapping } from '../loinc/mapping.js';
+import { formatWarning } from '../inputs/types.js';
+import type { AcceptPlan, FilePlan } from '../gate/plan.js';
+import type { PassSummary } from '../summary.js';
+
+/**
+ * Carries out the gate's plan for one spooled file: documents first (written atomically), then one journal
+ * transaction for its reports and deliveries, then the input moves to `done/` (or `quarantine/`). A crash
+ * before the commit leaves the file in `incoming/`, and it is prepared again: the documents are the same bytes.
+ */
+export interface ApplyTarget {
+  journal: Journal;
+  layout: SpoolLayout;
+  config: ResolvedConfig;
+}
+
+export interface SpooledFile { id: number; path: string; name: string }
+
+export async function applyPlan(plan: FilePlan, file: SpooledFile, to: ApplyTarget, summary: PassSummary): Promise<void> {
+  const { journal, layout } = to;
+  if (plan.verdict === 'quarantine') {
+    const target = await quarantine(file.path, layout, file.name, plan.reason);
+    journal.tx(() => journal.finishFile(file.id, 'quarantined', { error: plan.reason, spoolPath: target }, plan.reason));
+    summary.quarantined.push({ file: file.name, reason: plan.reason });
+    return;
+  }
+  if (plan.verdict === 'duplicate') {
+    const done = moveTo(file.path, layout.done, file.name);
+    journal.tx(() => journal.finishFile(file.id, 'duplicate', { spoolPath: done }, plan.reason));
+    summary.duplicates.push({ file: file.name, reason: plan.reason });
+    return;
+  }
+  for (const r of plan.reports) await writeDocuments(layout, r.ids, r.report, r.documents);
+  // The paper route: written before the commit that records it, so the journal never claims a missing print.
+  for (const r of plan.reports) if (r.print) await writeAtomic(join(to.config.paths.print!, pdfFileName(r.report)), r.documents.pdf);
+  journal.tx(() => recordPlan(plan, file, to, summary));
+  moveTo(file.path, layout.done, file.name);
+}
+
+function recordPlan(plan: AcceptPlan, file: SpooledFile, { journal, config }: ApplyTarget, summary: PassSummary): void {
+  const messageIdFor = (n: number) => labMessageId(config.lab.mailbox, journal.instanceId, n);
+  for (const r of plan.reports) {
+    const reportId = journal.addReport({
+      file_id: file.id, idx: r.index, set_id: r.ids.setId, version: r.ids.version, document_id: r.ids.documentId,
+      status: r.report.status, dossier: r.report.request.fillerId ?? r.report.request.placerId ?? null, stage: r.stage,
+      json: JSON.stringify(r.report), cda_code: r.documents.cdaCode ?? null,
+    });
+    summary.reports++;
+    if (r.documents.stage2Problem) {
+      journal.event('warning', { report: reportId }, `no CR-BIO for this report, sent as PDF (stage 1): ${r.documents.stage2Problem}`);
+    }
+    for (const h of r.holds) journal.event('hold', { report: reportId }, `${h.code}: ${h.reason}`);
+    for (const d of r.deliveries) {
+      const id = journal.addDelivery({
+        reportId, recipient: d.address, label: d.label, role: d.role, stage: DOCUMENT_KINDS[d.kind].stage,
+        state: d.hold ? 'held' : 'pending', reason: d.hold?.reason, holdCode: d.hold?.code, messageIdFor,
+      });
+      if (d.hold) summary.held.push({ delivery: id, recipient: d.address || d.label || '?', reason: d.hold.reason });
+    }
+    if (r.print) journal.event('printed', { report: reportId }, 'no MSSanté recipient: PDF written to the print folder');
+  }
+  const { warnings } = plan;
+  journal.finishFile(file.id, 'done', { format: plan.format, warnings },
+    `${plan.format}: ${plan.reports.length} report(s)${warnings.length ? `, ${warnings.length} warning(s)` : ''}`);
+  for (const w of warnings) journal.event('warning', { file: file.id }, formatWarning(w));
+  for (const n of plan.notes) journal.event('warning', { file: file.id }, n);
+}
+
+export async function writeDocuments(layout: SpoolLayout, ids: DocumentIds, report: LabReport, docs: RenderedDocuments): Promise<void> {
+  const dir = reportDir(layout, ids.setId, ids.version);
+  await writeAtomic(join(dir, pdfFileName(report)), docs.pdf);
+  if (docs.cda) await writeAtomic(join(dir, CDA_FILE), docs.cda);
+  if (docs.xdm) await writeAtomic(join(dir, XDM_FILE), docs.xdm);
+}
+
+/**
+ * Renders what a stored report version lacks for a kind: a resend to a stage-2 recipient of a report first
+ * sent as PDF renders its CDA and XDM now (rendering is deterministic: the PDF is the same bytes).
+ */
+export async function ensureDocuments(row: ReportRow, structured: boolean, to: ApplyTarget, mapping?: LoincMapping): Promise<void> {
+  const report = JSON.parse(row.json) as LabReport;
+  const dir = reportDir(to.layout, row.set_id, row.version);
+  if (existsSync(join(dir, pdfFileName(report))) && (!structured || existsSync(join(dir, XDM_FILE)))) return;
+  const ids: DocumentIds = { setId: row.set_id, version: row.version, documentId: row.document_id,
+    replaces: row.version > 1 ? documentIdFor(row.set_id, row.version - 1) : undefined };
+  const docs = await renderDocuments(report, ids, { lab: to.config.lab, stage2: structured, mapping });
+  await writeDocuments(to.layout, ids, report, docs);
+}

@@ -1,0 +1,128 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResolvedConfig } from '../config/load.js';
+import type { DeliveryRow, Journal, ReportRow } from '../queue/journal.js';
+import { moveDelivery } from '../queue/delivery-state.js';
+import { keepProof, reportDir, sha256, type SpoolLayout } from '../queue/spool.js';
+import { expired, retryDelaySeconds } from '../queue/backoff.js';
+import { CDA_FILE, DOCUMENT_KINDS, kindFor, XDM_FILE, type StoredDocuments } from '../documents/kinds.js';
+import { composeMessage, pdfFileName } from '../mail/compose.js';
+import type { Transport } from '../mail/transport.js';
+import { maxBytesFor } from '../routing/patient.js';
+import type { LabReport } from '../model/labreport.types.js';
+import type { PassSummary } from '../summary.js';
+
+export type DeliveryOutcome = 'ok' | 'later' | 'stop';
+
+/**
+ * Sends what is due: composes each delivery's .eml once (kept as the proof, resent byte for byte after a
+ * crash), hands it to the transport, and records the outcome through the delivery state machine.
+ */
+export class Deliverer {
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly journal: Journal,
+    private readonly layout: SpoolLayout,
+    private readonly transport: Transport,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Every delivery that is due (new, deferred and due, or caught `sending` by a crash), `concurrency` at a
+   * time. `signal` (the daemon's shutdown) stops between messages; messages under way finish.
+   */
+  async deliverDue(summary: PassSummary, concurrency = 1, signal?: AbortSignal): Promise<void> {
+    const due = this.journal.dueDeliveries(this.clock().toISOString(), true);
+    let next = 0;
+    let stop = false;
+    const worker = async () => {
+      while (!stop && !signal?.aborted && next < due.length) {
+        const outcome = await this.deliverOne(due[next++]!, summary);
+        if (outcome === 'stop') stop = true;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  }
+
+  async deliverOne(row: DeliveryRow, summary: PassSummary): Promise<DeliveryOutcome> {
+    let eml: Pick<DeliveryRow, 'eml_path' | 'eml_sha256' | 'eml_size'> | undefined;
+    let raw: Buffer | undefined;
+    if (!row.eml_path || !existsSync(row.eml_path)) {
+      const composed = await this.compose(row);
+      const maxBytes = maxBytesFor(row.role, this.config.message.maxBytes);
+      if (composed.length > maxBytes) {
+        const reason = `message is ${composed.length} bytes, over the ${maxBytes}-byte limit (${maxBytes < this.config.message.maxBytes ? 'Mon espace santé takes at most 25 MB' : 'message.maxBytes'})`;
+        if (moveDelivery(this.journal, row.id, 'hold', { reason }, reason)) summary.held.push({ delivery: row.id, recipient: row.recipient, reason });
+        return 'later';
+      }
+      const emlPath = await keepProof(this.layout.mail, `D${row.id}.eml`, composed, row.message_id);
+      // Recorded with the move to `sending` (one commit): a crash before it composes the message again.
+      eml = { eml_path: emlPath, eml_sha256: sha256(composed), eml_size: composed.length };
+      raw = composed;
+    }
+    const now = this.clock().toISOString();
+    // Relaxed commits around the hand-over: lost to a power cut, the message is sent again with its Message-ID.
+    const started = this.journal.relaxed(() => moveDelivery(this.journal, row.id, 'startAttempt',
+      { ...eml, attempts: row.attempts + 1, first_attempt_at: row.first_attempt_at ?? now }, `attempt ${row.attempts + 1} via ${this.transport.name}`));
+    if (!started) return 'later';
+    raw ??= readFileSync(row.eml_path!);
+    const outcome = await this.transport.send({ deliveryId: `D${row.id}`, messageId: row.message_id, from: this.config.lab.mailbox, to: row.recipient, raw });
+    if (outcome.ok) {
+      this.journal.relaxed(() => moveDelivery(this.journal, row.id, 'accept',
+        { accepted_at: this.clock().toISOString(), last_reply: outcome.response, queue_id: outcome.queueId ?? null, reason: null, next_attempt_at: null }, outcome.response));
+      summary.sent++;
+      return 'ok';
+    }
+    const first = row.first_attempt_at ?? now;
+    if (outcome.permanent || expired(first, this.clock().toISOString(), this.config.retry)) {
+      const reason = outcome.permanent ? outcome.response : `gave up after ${this.config.retry.maxAgeHours} h: ${outcome.response}`;
+      moveDelivery(this.journal, row.id, 'fail', { last_reply: outcome.response, reason, next_attempt_at: null }, reason);
+      summary.failed.push({ delivery: row.id, recipient: row.recipient, reason });
+      return outcome.certificate ? 'stop' : 'ok';
+    }
+    const delay = retryDelaySeconds(row.attempts + 1, this.config.retry);
+    const at = new Date(this.clock().getTime() + delay * 1000).toISOString();
+    const reason = outcome.certificate ? `the operator refused the lab's client certificate: ${outcome.response}` : outcome.response;
+    moveDelivery(this.journal, row.id, 'defer', { last_reply: outcome.response, reason, next_attempt_at: at }, `${reason}; next attempt at ${at}`);
+    summary.deferred.push({ delivery: row.id, recipient: row.recipient, reason });
+    // A refused certificate fails every message the same way: stop this pass instead of hammering the operator.
+    return outcome.certificate ? 'stop' : 'later';
+  }
+
+  private async compose(d: DeliveryRow): Promise<Buffer> {
+    const reportRow = this.journal.report(d.report_id)!;
+    const report = JSON.parse(reportRow.json) as LabReport;
+    const documents = storedDocuments(this.layout, reportRow, report);
+    const kind = DOCUMENT_KINDS[kindFor(d.stage === 2 ? 2 : 1, report, documents.cdaCode !== undefined)];
+    return composeMessage({
+      report,
+      from: { address: this.config.lab.mailbox, name: this.config.lab.senderLabel ?? this.config.lab.name },
+      to: { address: d.recipient, role: d.role },
+      messageId: d.message_id,
+      date: this.clock(),
+      nil: this.config.message.nil,
+      kind,
+      documents,
+      readReceipt: this.config.message.readReceipt,
+      endExchange: d.role === 'patient' && this.config.routing.patients.endExchange,
+    });
+  }
+}
+
+/** A report version's documents from its spool folder; the CDA code from the journal, else from the CDA itself. */
+export function storedDocuments(layout: SpoolLayout, row: ReportRow, report: LabReport): StoredDocuments {
+  const dir = reportDir(layout, row.set_id, row.version);
+  const filename = pdfFileName(report);
+  const docs: StoredDocuments = { pdf: { filename, content: readFileSync(join(dir, filename)) } };
+  if (existsSync(join(dir, XDM_FILE))) {
+    docs.xdm = readFileSync(join(dir, XDM_FILE));
+    const cda = join(dir, CDA_FILE);
+    docs.cdaCode = row.cda_code ?? (existsSync(cda) ? cdaCodeOf(readFileSync(cda, 'utf8')) : undefined);
+  }
+  return docs;
+}
+
+/** `ClinicalDocument/code/@code`: the first `code` element of the header (realmCode and templateId come before it). */
+export function cdaCodeOf(xml: string): string | undefined {
+  return /<(?:[\w-]+:)?code\b[^>]*?\scode="([^"]+)"/.exec(xml)?.[1];
+}

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import type { ResolvedConfig } from '../config/load.js';
+import type { Journal } from '../queue/journal.js';
+import { companionReader } from '../queue/spool.js';
+import { loadAddressBook, type AddressBook } from '../routing/address-book.js';
+import { routingContext } from '../routing/context.js';
+import { mappingFromConfig, type LoincMapping } from '../loinc/index.js';
+import type { GateContext } from './prepare.js';
+import type { RoutingContext } from '../routing/resolve.js';
+
+/**
+ * What stays the same for every file of a process: the address book and the LOINC mapping, read once.
+ * `forFile` adds what the journal says now (directory, allow-list, versions, earlier files).
+ */
+export class GateSetup {
+  private readonly addressBook: AddressBook;
+  readonly mapping?: LoincMapping;
+
+  constructor(readonly config: ResolvedConfig, private readonly needsAllowlist: boolean) {
+    this.addressBook = loadAddressBook(config.addressBook);
+    this.mapping = mappingFromConfig(config.loinc, (f) => readFileSync(f, 'utf8'));
+  }
+
+  /** Routing as the journal stands now (directory, allow-list), for re-examining held deliveries. */
+  routingFor(journal: Journal): RoutingContext {
+    return routingContext(journal, this.config, this.addressBook, this.needsAllowlist).ctx;
+  }
+
+  /** `journal` undefined: none exists yet (a dry run or `parse` before the first `run`). */
+  forFile(journal: Journal | undefined, file: { name: string; companionDir: string; fileId?: number; force?: boolean; to?: string[]; renderStructured?: boolean }): GateContext {
+    const routing = routingContext(journal, this.config, this.addressBook, this.needsAllowlist);
+    return {
+      config: this.config,
+      file: file.name,
+      companion: companionReader(file.companionDir),
+      routing: routing.ctx,
+      notes: routing.warnings,
+      mapping: this.mapping,
+      latestVersion: (setId) => journal?.latestVersion(setId)?.version ?? 0,
+      earlierFile: (hash) => {
+        const row = journal?.processedFileWithHash(hash, file.fileId ?? -1);
+        return row && { id: row.id, name: row.name };
+      },
+      force: file.force,
+      to: file.to,
+      renderStructured: file.renderStructured,
+    };
+  }
+}
