@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Journal, ReportRow } from '../queue/journal.js';
@@ -77,6 +77,12 @@ function recordPlan(plan: AcceptPlan, file: SpooledFile, { journal, config }: Ap
   for (const n of plan.notes) journal.event('warning', { file: file.id }, n);
 }
 
+/** The CDA stored for a version of an order, if one was rendered. */
+export function storedCda(layout: SpoolLayout, setId: string, version: number): string | undefined {
+  const path = join(reportDir(layout, setId, version), CDA_FILE);
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
 export async function writeDocuments(layout: SpoolLayout, ids: DocumentIds, report: LabReport, docs: RenderedDocuments): Promise<void> {
   const dir = reportDir(layout, ids.setId, ids.version);
   await writeAtomic(join(dir, pdfFileName(report)), docs.pdf);
@@ -94,6 +100,7 @@ export async function ensureDocuments(row: ReportRow, structured: boolean, to: A
   if (existsSync(join(dir, pdfFileName(report))) && (!structured || existsSync(join(dir, XDM_FILE)))) return;
   const ids: DocumentIds = { setId: row.set_id, version: row.version, documentId: row.document_id,
     replaces: row.version > 1 ? documentIdFor(row.set_id, row.version - 1) : undefined };
-  const docs = await renderDocuments(report, ids, { lab: to.config.lab, stage2: structured, mapping });
+  const previousCda = row.version > 1 ? storedCda(to.layout, row.set_id, row.version - 1) : undefined;
+  const docs = await renderDocuments(report, ids, { lab: to.config.lab, stage2: structured, mapping, previousCda });
   await writeDocuments(to.layout, ids, report, docs);
 }

@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import { withProgress } from '../ui/progress.js';
 import { CliError, config, EXIT, globals, openState, out } from './context.js';
 import { summaryLines } from './summary.js';
+import { t } from '../i18n/index.js';
 
 export function register(program: Command): void {
   program.command('run')
@@ -21,7 +22,7 @@ export function register(program: Command): void {
       let receipts: PollResult | { error: string } | undefined;
       try {
         const pipeline = new Pipeline(cfg, state.journal, transport);
-        await withProgress(globals(cmd), () => `${summary.claimed} file(s) claimed, ${summary.reports} report(s), ${summary.sent} message(s) sent`, async () => {
+        await withProgress(globals(cmd), () => t().pass.progress({ claimed: summary.claimed, reports: summary.reports, sent: summary.sent }), async () => {
           await pipeline.pass(summary, kind.concurrency);
         });
         if (cfg.receipts.imap) receipts = await pollReceipts(cfg, state.journal).catch((err: Error) => ({ error: err.message }));
@@ -30,8 +31,8 @@ export function register(program: Command): void {
         state.close();
       }
       out(cmd, receipts ? { ...summary, receipts } : summary, () => [...summaryLines(summary, Boolean(globals(cmd).quiet), kind.sends),
-        ...(!receipts ? [] : 'error' in receipts ? [`receipts: cannot read the lab mailbox: ${receipts.error}`]
-          : [`receipts: ${receipts.handled} handled${receipts.unmatched ? `, ${receipts.unmatched} not about this journal's messages (left in the mailbox)` : ''}`])]);
+        ...(!receipts ? [] : 'error' in receipts ? [t().pass.receiptsError({ error: receipts.error })]
+          : [t().pass.receipts({ handled: receipts.handled, unmatched: receipts.unmatched })])]);
       process.exitCode = receipts && 'error' in receipts ? 1 : exitCodeOf(summary);
     });
 }
@@ -45,9 +46,7 @@ function openStateOrExplain(cfg: ResolvedConfig): ReturnType<typeof openState> {
     return openState(cfg, 'run');
   } catch (err) {
     if (!(err instanceof LockBusy)) throw err;
-    const daemon = /\bwatch\b/.test(err.command);
-    throw new CliError(`${err.stateDir} is owned by ${err.command} (pid ${err.pid}): nothing was done. ` +
-      (daemon ? 'The daemon already claims, sends and retries on its own: remove the cron line, or stop the daemon to use `run`.'
-        : 'Another labmss is working on it: try again when it has finished.'), EXIT.USAGE);
+    const owner = { state: err.stateDir, command: err.command, pid: err.pid };
+    throw new CliError(/\bwatch\b/.test(err.command) ? t().pass.ownedByDaemon(owner) : t().pass.ownedByOther(owner), EXIT.USAGE);
   }
 }

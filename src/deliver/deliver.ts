@@ -7,6 +7,7 @@ import { keepProof, reportDir, sha256, type SpoolLayout } from '../queue/spool.j
 import { expired, retryDelaySeconds } from '../queue/backoff.js';
 import { CDA_FILE, DOCUMENT_KINDS, kindFor, XDM_FILE, type StoredDocuments } from '../documents/kinds.js';
 import { composeMessage, pdfFileName } from '../mail/compose.js';
+import { actionKind } from '../documents/action.js';
 import type { Transport } from '../mail/transport.js';
 import { maxBytesFor } from '../routing/patient.js';
 import type { LabReport } from '../model/labreport.types.js';
@@ -103,6 +104,7 @@ export class Deliverer {
       nil: this.config.message.nil,
       kind,
       documents,
+      action: actionKind(report, reportRow.version),
       readReceipt: this.config.message.readReceipt,
       endExchange: d.role === 'patient' && this.config.routing.patients.endExchange,
     });

@@ -1,5 +1,6 @@
 import type { LabReport } from '../model/labreport.types.js';
 import { displayDate, patientDisplayName } from './names.js';
+import { actionKind, type ActionKind } from './action.js';
 
 /**
  * The kinds of document labmss sends, each declaring what it needs rendered, the files it attaches with
@@ -29,7 +30,8 @@ export interface DocumentKind {
   attachments(docs: StoredDocuments): Attachment[];
   /** `X-MSS-*` headers beside X-MSS-NIL (which every message carries). */
   headers(report: LabReport, docs: StoredDocuments): Record<string, string>;
-  subject(report: LabReport): string;
+  /** The subject; a replacement or cancellation starts its label with REMPLACEMENT / ANNULATION. */
+  subject(report: LabReport, action?: ActionKind): string;
 }
 
 export const XDM_FILE = 'IHE_XDM.ZIP';
@@ -44,12 +46,12 @@ function structuredKind(id: 'crbio-xdm' | 'carried-cda'): DocumentKind {
     // The XDM first: doctors' software files the first structured attachment it finds.
     attachments: (docs) => [{ filename: XDM_FILE, content: docs.xdm!, contentType: 'application/zip' }, pdfAttachment(docs)],
     headers: (report, docs) => ({ 'X-MSS-CODECDA': docs.cdaCode!, 'X-MSS-INS': insQualified(report) ? 'O' : 'N' }),
-    subject: (report) => structuredSubject(report),
+    subject: (report, action) => structuredSubject(report, action),
   };
 }
 
 export const DOCUMENT_KINDS: Readonly<Record<DocumentKindId, DocumentKind>> = {
-  'pdf-report': { id: 'pdf-report', stage: 1, structured: false, attachments: (docs) => [pdfAttachment(docs)], headers: () => ({}), subject: (r) => plainSubject(r) },
+  'pdf-report': { id: 'pdf-report', stage: 1, structured: false, attachments: (docs) => [pdfAttachment(docs)], headers: () => ({}), subject: (r, action) => plainSubject(r, action) },
   'crbio-xdm': structuredKind('crbio-xdm'),
   // The lab's own CDA (CI-SIS ORU), sent byte for byte: its code is whatever that document says.
   'carried-cda': structuredKind('carried-cda'),
@@ -70,17 +72,23 @@ export function insQualified(report: LabReport): boolean {
   return Boolean(p.ids.ins?.qualified && (p.birthFamilyName ?? p.familyName) && p.givenNames?.[0] && p.birthDate && p.sex && p.sex !== 'U');
 }
 
-/** R2's `XDM/1.0/DDM+<libellé> <NOM> <prénom> <date de naissance>`: receiving software reads it. */
-function structuredSubject(report: LabReport): string {
+/** First word of the subject's label for a replacement or a deletion (the libellé is free text in R2). */
+const ACTION_WORD: Record<ActionKind, string> = { original: '', replace: 'REMPLACEMENT ', delete: 'ANNULATION ' };
+
+/**
+ * R2's `XDM/1.0/DDM+<libellé> <NOM> <prénom> <date de naissance>`: receiving software reads it. The prefix
+ * that routes the mail to an applicative mailbox stays; the person reading the list sees the action first.
+ */
+function structuredSubject(report: LabReport, action: ActionKind = actionKind(report)): string {
   const p = report.patient;
   const given = p.givenNames?.[0] ?? p.usedGivenName ?? '';
   const birth = p.birthDate ? ` ${displayDate(p.birthDate)}` : '';
-  return `XDM/1.0/DDM+CR d'examens biologiques ${(p.birthFamilyName ?? p.familyName).toUpperCase()} ${given}${birth}`.replace(/\s+/g, ' ').trim();
+  return `XDM/1.0/DDM+${ACTION_WORD[action]}CR d'examens biologiques ${(p.birthFamilyName ?? p.familyName).toUpperCase()} ${given}${birth}`.replace(/\s+/g, ' ').trim();
 }
 
-function plainSubject(report: LabReport): string {
+function plainSubject(report: LabReport, action: ActionKind = actionKind(report)): string {
   const when = reportDate(report);
-  return `Compte rendu d'examens biologiques - ${patientDisplayName(report)}${when ? ` - ${displayDate(when.slice(0, 10))}` : ''}`;
+  return `${ACTION_WORD[action]}Compte rendu d'examens biologiques - ${patientDisplayName(report)}${when ? ` - ${displayDate(when.slice(0, 10))}` : ''}`.trim();
 }
 
 /** The date a report is known by: sampling, else report, else reception. */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Journal } from '../queue/journal.js';
-import { companionReader } from '../queue/spool.js';
+import { companionReader, spoolLayout } from '../queue/spool.js';
+import { storedCda } from '../apply/apply.js';
 import { loadAddressBook, type AddressBook } from '../routing/address-book.js';
 import { routingContext } from '../routing/context.js';
 import { mappingFromConfig, type LoincMapping } from '../loinc/index.js';
@@ -37,6 +38,7 @@ export class GateSetup {
       notes: routing.warnings,
       mapping: this.mapping,
       latestVersion: (setId) => journal?.latestVersion(setId)?.version ?? 0,
+      previousCda: (setId, version) => storedCda(spoolLayout(this.config.paths.state), setId, version),
       earlierFile: (hash) => {
         const row = journal?.processedFileWithHash(hash, file.fileId ?? -1);
         return row && { id: row.id, name: row.name };

@@ -10,6 +10,8 @@ import { routeReport, type Recipient, type RoutingContext, type Unrouted } from 
 import { sha256 } from '../queue/spool.js';
 import { hold, type Hold } from './hold.js';
 import { maxFileBytes } from './limits.js';
+import { identityHolds } from './identity.js';
+import { readPdfCopies } from './pdf-copies.js';
 import type { AcceptPlan, FilePlan, PlannedDelivery, ReportPlan } from './plan.js';
 
 /**
@@ -29,6 +31,8 @@ export interface GateContext {
   mapping?: LoincMapping;
   /** The highest version journaled for an order (0: none yet). */
   latestVersion(setId: string): number;
+  /** The CDA sent for a version of an order, if any (a cancellation asks receivers to delete it). */
+  previousCda(setId: string, version: number): string | undefined;
   /** An earlier file with the same bytes that was processed (not quarantined). */
   earlierFile(sha256: string): { id: number; name: string } | undefined;
   /** Send even if the same bytes were processed before (`send --force`). */
@@ -54,6 +58,8 @@ export async function prepare(bytes: Buffer, ctx: GateContext): Promise<FilePlan
     if (!(err instanceof InputError)) throw err;
     return { verdict: 'quarantine', sha256: hash, reason: err.message, where: err.where };
   }
+  // The text of each carried CDA's PDF copy, to check it names the same patient (read off the main path: pdfjs).
+  const pdfCopies = await Promise.all(parsed.reports.map((r) => readPdfCopies(r)));
   const versions = new Map<string, number>();
   const reports: ReportPlan[] = [];
   for (const [index, parsedReport] of parsed.reports.entries()) {
@@ -63,11 +69,18 @@ export async function prepare(bytes: Buffer, ctx: GateContext): Promise<FilePlan
     const wantsStructured = ctx.renderStructured || routed.recipients.some((r) => stageFor(r.address, ctx.config) === 2);
     let documents: RenderedDocuments;
     try {
-      documents = await renderDocuments(report, ids, { lab: ctx.config.lab, stage2: wantsStructured, mapping: ctx.mapping });
+      const previousCda = ids.version > 1 ? ctx.previousCda(ids.setId, ids.version - 1) : undefined;
+      documents = await renderDocuments(report, ids, { lab: ctx.config.lab, stage2: wantsStructured, mapping: ctx.mapping, previousCda });
     } catch (err) {
       return { verdict: 'quarantine', sha256: hash, format: parsed.format, reason: `${ctx.file}: report ${index + 1}: cannot render a document: ${(err as Error).message}` };
     }
-    const holds = parsed.holds.filter((h) => holdBelongsTo(h, index, parsed.reports));
+    const holds = [
+      ...parsed.holds.filter((h) => holdBelongsTo(h, index, parsed.reports)),
+      // Never a document about the wrong patient: every place that names the patient must agree.
+      ...identityHolds(report, index, pdfCopies[index]),
+      // A cancellation or replacement the documents cannot say is held, never sent as an ordinary document.
+      ...(documents.cannotExpress ? [hold('cannot-express', documents.cannotExpress, { report: index })] : []),
+    ];
     reports.push(planReport(index, report, ids, documents, routed, holds, ctx));
   }
   return limitMessages({ verdict: 'accept', sha256: hash, format: parsed.format, charset: parsed.charset, warnings: parsed.warnings, reports, notes: ctx.notes }, ctx.config);

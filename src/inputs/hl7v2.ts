@@ -112,6 +112,8 @@ interface ReportState {
   orderControls: Set<string>;
   masking: Masking;
   firstNo: number;
+  /** RPPS of each prescriber the report's orders name → where it was first read (segment and field). */
+  prescribers: Map<string, { line: number; field: string }>;
 }
 
 interface BatteryState {
@@ -131,12 +133,13 @@ class Hl7Parser {
   private reports: ReportState[] = [];
   private msh?: Segment;
   private patient?: { pid: Segment; value: Patient; comments: string[]; reports: Map<string, ReportState>; batteries: BatteryState[] };
-  private order?: { control: string; group: string; placer: string; filler: string; provider?: Practitioner };
+  private order?: { control: string; group: string; placer: string; filler: string; line: number; provider?: Practitioner };
   private battery?: BatteryState;
   /** Where the next NTE goes: a list, or an object whose `comments` list is made on first use. */
   private notes?: string[] | { comments?: string[] };
   private orderNotes: string[] = [];
   private batches: { seg: Segment; count: number }[] = [];
+  /** Holds the file itself calls for: batch counts that disagree, two prescribers with different RPPS. */
   readonly holds: Hold[] = [];
   /** The TX/FT result the previous OBX gave: an OBX right after it with no OBX-3 continues its text. */
   private lastText?: Result;
@@ -166,7 +169,7 @@ class Hl7Parser {
       case 'ORC': {
         this.battery = undefined;
         const provider = seg.reps(12)[0] && practitionerOf(seg.reps(12)[0]!, seg, 'ORC-12', r);
-        this.order = { control: r.get(seg, 1).trim().toUpperCase(), group: r.get(seg, 4).trim(), placer: r.get(seg, 2).trim(), filler: r.get(seg, 3).trim() };
+        this.order = { control: r.get(seg, 1).trim().toUpperCase(), group: r.get(seg, 4).trim(), placer: r.get(seg, 2).trim(), filler: r.get(seg, 3).trim(), line: seg.no };
         if (provider) this.order.provider = provider;
         // A note between ORC and OBR belongs to the order: kept until the OBR makes its battery.
         this.orderNotes = [];
@@ -232,7 +235,7 @@ class Hl7Parser {
     const messageId = r.get(msh, 10).trim();
     if (messageId) report.source!.messageId = messageId;
     if (patient.comments.length) report.comments = [...patient.comments];
-    state = { report, chapters: new Map(), resultStatuses: new Set(), batteryStatuses: new Set(), orderControls: new Set(), masking: {}, firstNo: obr.no };
+    state = { report, chapters: new Map(), resultStatuses: new Set(), batteryStatuses: new Set(), orderControls: new Set(), masking: {}, firstNo: obr.no, prescribers: new Map() };
     patient.reports.set(key, state);
     this.reports.push(state);
     return state;
@@ -255,8 +258,12 @@ class Hl7Parser {
       if (t && !req[key]) req[key] = t;
     };
     setTime('prescribedAt', 6); setTime('collectedAt', 7); setTime('receivedAt', 14); setTime('reportedAt', 22);
-    const prescriber = (obr.reps(16)[0] && practitionerOf(obr.reps(16)[0]!, obr, 'OBR-16', r)) || this.order?.provider;
+    const fromObr = obr.reps(16)[0] ? practitionerOf(obr.reps(16)[0]!, obr, 'OBR-16', r) : undefined;
+    const prescriber = fromObr || this.order?.provider;
     if (prescriber && !report.prescriber) report.prescriber = prescriber;
+    if (fromObr?.rpps) state.prescribers.set(fromObr.rpps, state.prescribers.get(fromObr.rpps) ?? { line: obr.no, field: 'OBR-16' });
+    const fromOrc = this.order?.provider;
+    if (fromOrc?.rpps) state.prescribers.set(fromOrc.rpps, state.prescribers.get(fromOrc.rpps) ?? { line: this.order!.line, field: 'ORC-12' });
     for (const rep of obr.reps(28)) {
       const copy = practitionerOf(rep, obr, 'OBR-28', r);
       if (copy && !(report.copiesTo ??= []).some((c) => JSON.stringify(c) === JSON.stringify(copy))) report.copiesTo!.push(copy);
@@ -456,6 +463,12 @@ class Hl7Parser {
     }
     this.endMessage();
     if (this.reports.length === 0) this.r.warn(this.msh, undefined, 'no OBR in the file: no report');
+    this.reports.forEach((s, i) => {
+      if (s.prescribers.size < 2) return;
+      const [a, b] = [...s.prescribers.values()];
+      this.holds.push(hold('identity-mismatch', `the prescriber is named twice with different RPPS: segment ${a!.line} ${a!.field} and segment ${b!.line} ${b!.field}; a person must say who prescribed`,
+        { report: i, where: { line: b!.line, field: b!.field } }));
+    });
     return this.reports.map((s) => this.build(s));
   }
 

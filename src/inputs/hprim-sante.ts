@@ -32,6 +32,8 @@ interface ReportCtx {
   statuses: (ReportStatus | undefined)[];
   /** Comments of OBRs that had no battery to carry them. */
   orphanComments: string[];
+  /** Identifier (RPPS, else LIS code) of each prescriber the report's OBR records name (field 17) → line where first read. */
+  prescribers: Map<string, number>;
 }
 interface ObrCtx {
   ctx: ReportCtx;
@@ -236,6 +238,9 @@ class SanteParser {
       this.reports.set(key, ctx);
     }
     ctx.statuses.push(this.reportStatus(rec));
+    const named = this.practitioner(this.reps(this.f(rec, 17))[0] ?? '');
+    const id = named?.rpps ?? named?.code;
+    if (id && !ctx.prescribers.has(id)) ctx.prescribers.set(id, rec.line);
     const tests: ObrCtx['tests'] = [];
     for (const r of this.reps(this.f(rec, 5))) {
       const code = this.comp(r, 0);
@@ -285,7 +290,7 @@ class SanteParser {
     if (copies.length) report.copiesTo = copies;
     const validator = this.practitioner(this.f(rec, 33));
     if (validator) report.validator = validator;
-    return { report, patient: p, chapters: new Map(), batteries: new Map(), statuses: [], orphanComments: [] };
+    return { report, patient: p, chapters: new Map(), batteries: new Map(), statuses: [], orphanComments: [], prescribers: new Map() };
   }
 
   private reportStatus(rec: HprimRecord): ReportStatus | undefined {
@@ -499,6 +504,11 @@ class SanteParser {
       if (comments.length) r.comments = comments;
       r.status = this.combinedStatus(ctx);
       if (!r.chapters.length && !r.attachments?.length && !this.holds.length) this.w.add({ line: r.source!.line, field: 'OBX' }, 'request with no result');
+      if (ctx.prescribers.size > 1) {
+        const [a, b] = [...ctx.prescribers.values()];
+        this.holds.push(hold('identity-mismatch', `the prescriber is named twice with different identifiers: line ${a} and line ${b} (OBR field 17); a person must say who prescribed`,
+          { report: out.length, where: { line: b!, field: 'OBR 17' } }));
+      }
       out.push(r);
     }
     if (!out.length) throw new InputError({ file: this.opts.file, line: lastLine }, 'no patient with a request (P and OBR) in the file: nothing to send');

@@ -6,6 +6,7 @@ import { parseHprimMedecin } from './hprim-medecin.js';
 import { parseHl7 } from './hl7v2.js';
 import { collapseIdentical } from './collapse.js';
 import { DEFAULT_MAX_FILE_BYTES, fileTooLarge } from '../gate/limits.js';
+import { withCarriedDefaults } from './carried.js';
 import { InputError, type ParseOptions, type ParseResult } from './types.js';
 
 export * from './types.js';
@@ -14,7 +15,7 @@ export * from './types.js';
 export function parseInput(bytes: Buffer, opts: ParseOptions): ParseResult {
   const tooLarge = fileTooLarge(bytes.length, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
   if (tooLarge) throw new InputError({ file: opts.file }, tooLarge);
-  return collapseIdentical(parseFormat(bytes, opts), opts.file);
+  return collapseIdentical(withCarriedDefaults(parseFormat(bytes, opts), opts.file), opts.file);
 }
 
 function parseFormat(bytes: Buffer, opts: ParseOptions): ParseResult {

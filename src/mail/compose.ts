@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type MailComposerType from 'nodemailer/lib/mail-composer';
 import type { LabReport } from '../model/labreport.types.js';
+import { actionKind, type ActionKind } from '../documents/action.js';
 import { displayDate, fileDate, patientDisplayName } from '../documents/names.js';
 import { MSS_HEADER_NAMES, reportDate, type DocumentKind, type StoredDocuments } from '../documents/kinds.js';
 
@@ -20,6 +21,8 @@ export interface ComposeInput {
   readReceipt: boolean;
   /** Patient mailbox (Mon espace santé): end the exchange with X-MSS-MES: FIN. */
   endExchange?: boolean;
+  /** What the message asks (RenderedDocuments.action); default: actionKind(report). */
+  action?: ActionKind;
 }
 
 const STATUS_LINE: Record<LabReport['status'], string> = {
@@ -29,13 +32,21 @@ const STATUS_LINE: Record<LabReport['status'], string> = {
   cancelled: 'ANNULATION : le compte rendu précédemment transmis pour ce dossier est annulé et ne doit plus être utilisé.',
 };
 
-export function bodyFor(input: ReportMessageInput): string {
+/** What the receiver's software must do, said to the person (the CI-SIS puts it in the body). */
+const ACTION_LINE: Record<ActionKind, string | undefined> = {
+  original: undefined,
+  replace: 'Ce document remplace la version précédemment transmise, qui ne doit plus être utilisée.',
+  delete: 'ANNULATION : le document contenu dans IHE_XDM.ZIP est annulé et doit être supprimé de votre logiciel ; il ne doit plus être utilisé. Aucun document ne le remplace.',
+};
+
+export function bodyFor(input: ReportMessageInput & Partial<RecipientMessageInput>): string {
   const r = input.report;
   const p = r.patient;
+  const action = input.action ?? actionKind(r);
   const lines = [
     'Bonjour,',
     '',
-    r.status === 'cancelled'
+    action === 'delete'
       ? `Le laboratoire ${input.from.name} vous informe de l'annulation d'un compte rendu d'examens biologiques concernant :`
       : `Veuillez trouver ci-joint le compte rendu d'examens biologiques concernant :`,
     `  Patient : ${patientDisplayName(r)}${p.birthDate ? `, né(e) le ${displayDate(p.birthDate)}` : ''}`,
@@ -43,10 +54,17 @@ export function bodyFor(input: ReportMessageInput): string {
   const when = reportDate(r);
   if (when) lines.push(`  Prélèvement du : ${displayDate(when)}`);
   if (r.request.fillerId) lines.push(`  N° de dossier : ${r.request.fillerId}`);
-  lines.push('', STATUS_LINE[r.status], '');
-  lines.push(input.kind.structured
-    ? 'Pièces jointes : le compte rendu au format PDF et le document structuré CDA R2 (IHE_XDM.ZIP) intégrable dans votre logiciel.'
-    : 'Pièce jointe : le compte rendu au format PDF.');
+  lines.push('', action === 'delete' && input.kind.structured ? ACTION_LINE.delete! : STATUS_LINE[r.status], '');
+  if (action === 'replace' && r.status !== 'corrected') lines.push(ACTION_LINE.replace!, '');
+  if (action === 'delete') {
+    lines.push(input.kind.structured
+      ? 'Pièces jointes : le compte rendu annulé au format PDF (marqué ANNULÉ) et le document annulé (IHE_XDM.ZIP), marqué à supprimer pour votre logiciel.'
+      : 'Pièce jointe : le compte rendu annulé au format PDF (marqué ANNULÉ).');
+  } else {
+    lines.push(input.kind.structured
+      ? 'Pièces jointes : le compte rendu au format PDF et le document structuré CDA R2 (IHE_XDM.ZIP) intégrable dans votre logiciel.'
+      : 'Pièce jointe : le compte rendu au format PDF.');
+  }
   lines.push('', 'Ce message a été envoyé automatiquement par la messagerie sécurisée de santé du laboratoire.',
     'Merci de ne pas y répondre pour une demande médicale urgente : contactez directement le laboratoire.', '', input.from.name);
   return `${lines.join('\r\n')}\r\n`;
@@ -82,7 +100,7 @@ function composer(input: ReportMessageInput, recipient: RecipientMessageInput, b
   return new mailComposer({
     from: { name: input.from.name, address: input.from.address },
     to: recipient.to.name ? { name: recipient.to.name, address: recipient.to.address } : recipient.to.address,
-    subject: input.kind.subject(input.report),
+    subject: input.kind.subject(input.report, input.action ?? actionKind(input.report)),
     text: bodyFor(input),
     messageId: recipient.messageId,
     date: recipient.date,

@@ -1,4 +1,5 @@
 import iconv from 'iconv-lite';
+import type { Patient, Practitioner } from '../../src/model/labreport.types.js';
 
 /** A small HL7 v2.5 ORU^R01 writer for tests: what a LIS would export, escapes included. */
 
@@ -59,4 +60,73 @@ export function writeHl7(reports: WrittenReport[], opts: WriteOptions = {}): Buf
     });
   });
   return iconv.encode(lines.join(eol) + eol, charset.encoding);
+}
+
+/** A CI-SIS ORU^R01 carrying a CDA (OBX ED) with its MSSanté recipients (PRT), as a lab's LIS writes it. */
+export interface CarriedOru {
+  /** The patient the envelope (PID) names. */
+  patient: Patient;
+  /** The carried CDA document. */
+  cda: string;
+  /** ORC-1: NW new, RO replacement, CA cancellation. */
+  orderControl?: 'NW' | 'RO' | 'CA';
+  /** OBX-11 of the document: F, C (replaces), D (delete). */
+  documentStatus?: 'F' | 'C' | 'D';
+  /** OBR-22 (HL7 TS); absent: the field is empty. */
+  reportDate?: string;
+  fillerId?: string;
+  /** OBR-16 and ORC-12. */
+  prescriber?: Practitioner;
+  orderProvider?: Practitioner;
+  /** PRT RCT addresses: a doctor and the patient's Mon espace santé mailbox. */
+  doctorMailbox?: string;
+  patientMailbox?: string;
+}
+
+const INS_AUTHORITY: Record<string, string> = {
+  '1.2.250.1.213.1.4.8': 'ASIP-SANTE-INS-NIR', '1.2.250.1.213.1.4.9': 'ASIP-SANTE-INS-NIA',
+  '1.2.250.1.213.1.4.10': 'ASIP-SANTE-INS-NIR-TEST', '1.2.250.1.213.1.4.11': 'ASIP-SANTE-INS-NIR-DEMO',
+};
+
+/** An HL7 segment from its fields (index 1 = field 1). */
+const segment = (id: string, fields: Record<number, string>): string => {
+  const last = Math.max(0, ...Object.keys(fields).map(Number));
+  const out = [id];
+  for (let i = 1; i <= last; i++) out.push(fields[i] ?? '');
+  return out.join('|');
+};
+
+const xcn = (p: Practitioner | undefined) => p
+  ? `${p.rpps ? `8${p.rpps}` : ''}^${escapeHl7(p.familyName ?? '')}^${escapeHl7(p.givenName ?? '')}^^^^^^ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS` : '';
+
+export function writeCarriedOru(o: CarriedOru): Buffer {
+  const e = escapeHl7;
+  const p = o.patient;
+  const ids = [
+    ...(p.ids.ins ? [`${p.ids.ins.value}^^^${INS_AUTHORITY[p.ids.ins.oid]}&${p.ids.ins.oid}&ISO^INS`] : []),
+    ...(p.ids.ipp ? [`${e(p.ids.ipp)}^^^LABO^PI`] : []),
+  ];
+  const given = p.givenNames ?? [];
+  // Without a birth name, the envelope gives the used name only (type D).
+  const names = p.birthFamilyName
+    ? [`${e(p.birthFamilyName)}^${e(given[0] ?? '')}^${e(given.join(' '))}^^^^L`]
+    : [`${e(p.familyName)}^${e(given[0] ?? '')}^${e(given.join(' '))}^^^^D`];
+  if (p.birthFamilyName && p.birthFamilyName !== p.familyName) names.push(`${e(p.familyName)}^${e(p.usedGivenName ?? given[0] ?? '')}^^^^^D`);
+  const filler = o.fillerId ?? '240104-0042';
+  const lines = [
+    'MSH|^~\\&|SIL|LABO|PFI|LABO|20240104160600||ORU^R01^ORU_R01|CISIS-W1|P|2.5|||||FRA|UNICODE UTF-8|||2.1^CISIS_CDA_HL7_V2',
+    segment('PID', {
+      3: ids.join('~'), 5: names.join('~'), 7: (p.birthDate ?? '').replace(/-/g, ''), 8: p.sex ?? '',
+      11: p.birthPlaceCode ? `^^^^^^BDL^^${p.birthPlaceCode}` : '', 32: p.ids.ins?.qualified ? 'VALI' : '',
+    }),
+    'PV1|1|O',
+    segment('ORC', { 1: o.orderControl ?? 'NW', 3: `${e(filler)}^LABO`, 12: xcn(o.orderProvider) }),
+    segment('OBR', { 1: '1', 3: `${e(filler)}^LABO`, 4: "11502-2^CR d'examens biologiques^LN", 16: xcn(o.prescriber), 22: o.reportDate ?? '', 25: 'F' }),
+    segment('OBX', { 1: '1', 2: 'ED', 3: "11502-2^CR d'examens biologiques^LN", 5: `^TEXT^XML^Base64^${Buffer.from(o.cda, 'utf8').toString('base64')}`, 11: o.documentStatus ?? 'F' }),
+    'PRT||UC||SB^^participation||||LABO^^^^^ASIP-SANTE-ST&1.2.250.1.71.4.2.2&ISO^FINEG^^^120459876',
+    ...(o.doctorMailbox ? [segment('PRT', { 2: 'UC', 4: 'RCT^^participation', 5: xcn(o.prescriber), 15: `^^X.400^${o.doctorMailbox}` })] : []),
+    ...(o.patientMailbox ? [segment('PRT', { 2: 'UC', 4: 'RCT^^participation', 15: `^^X.400^${o.patientMailbox}` })] : []),
+    'OBX|2|CE|DESTMSSANTEPS^DESTMSSANTEPS^MetaDMPMSS||Y^^expandedYes-NoIndicator||||||F',
+  ];
+  return Buffer.from(lines.join('\r') + '\r', 'utf8');
 }

@@ -1,4 +1,4 @@
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { withPdf } from '../../src/documents/pdf/text.js';
 
 /**
  * What a reader of a PDF sees, for tests: the text per page, the placed text items, the info dictionary.
@@ -14,20 +14,9 @@ export interface PdfItem {
   width: number;
 }
 
-type PdfDoc = Awaited<ReturnType<typeof getDocument>['promise']>;
-
-async function withDoc<T>(bytes: Uint8Array, use: (doc: PdfDoc) => Promise<T>): Promise<T> {
-  const doc = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, verbosity: 0 }).promise;
-  try {
-    return await use(doc);
-  } finally {
-    await doc.destroy();
-  }
-}
-
 /** Every non-blank text item of every page. */
 export async function pdfItems(bytes: Uint8Array): Promise<PdfItem[]> {
-  return withDoc(bytes, async (doc) => {
+  return withPdf(bytes, async (doc) => {
     const items: PdfItem[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
@@ -72,5 +61,5 @@ export async function pdfText(bytes: Uint8Array): Promise<string> {
 
 /** The document information dictionary (Title, Author, Creator, Producer, CreationDate…). */
 export async function pdfInfo(bytes: Uint8Array): Promise<Record<string, unknown>> {
-  return withDoc(bytes, async (doc) => (await doc.getMetadata()).info as Record<string, unknown>);
+  return withPdf(bytes, async (doc) => (await doc.getMetadata()).info as Record<string, unknown>);
 }

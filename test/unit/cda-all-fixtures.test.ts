@@ -58,6 +58,14 @@ const NO_CDA: Record<string, RegExp> = {
 };
 /** CI-SIS ORU carrying the lab's own CDA: re-sent unchanged, not built (the fixture's CDA is a stub, not validated). */
 const CARRIED = new Set(['hl7/cisis-cda.hl7#0']);
+/** Reports whose replacement or cancellation an XDM cannot express, with the reason (held: 'cannot-express'). */
+const CANNOT_EXPRESS: Record<string, RegExp> = {
+  // ORC-1 RO / OBX-11 C over a carried CDA that names no document it replaces.
+  'hl7/cisis-cda.hl7#0': /names no document it replaces \(relatedDocument typeCode RPLC\)/,
+};
+/** A cancellation of an order labmss sent no CDA for before (no previousCda): there is no document to delete. */
+const cannotExpress = (r: Rendered): RegExp | undefined => CANNOT_EXPRESS[r.key]
+  ?? (r.report.status === 'cancelled' && !r.previousCda ? /CDA of the version labmss sent before is not available/ : undefined);
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).sort().flatMap((n) => {
@@ -66,7 +74,7 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-interface Rendered { key: string; report: LabReport; docs?: RenderedDocuments; error?: Error }
+interface Rendered { key: string; report: LabReport; docs?: RenderedDocuments; error?: Error; previousCda?: string }
 
 const inputs = [...filesUnder(join(repoRoot, 'examples', 'export')), ...filesUnder(fixtures())];
 const rendered: Rendered[] = [];
@@ -93,9 +101,13 @@ for (const path of inputs) {
       documentId: `CR-${name}-${i}-v${c?.version ?? 1}`, setId: `CR-${name}-${i}`, version: c?.version ?? 1,
       ...(c?.replaces ? { replaces: c.replaces } : {}),
     };
+    // A cancellation asks the receivers to delete the version they hold: the one labmss rendered before.
+    const previousCda = report.status === 'cancelled' && c?.replaces
+      ? (await renderDocuments({ ...report, status: 'final' }, { documentId: c.replaces, setId: ids.setId, version: c.version - 1 }, { lab, stage2: true })).cda
+      : undefined;
     // A report that cannot be a CR-BIO still renders its PDF and says why (stage2Problem).
-    const docs = await renderDocuments(report, ids, { lab, stage2: true });
-    rendered.push({ key: `${key}#${i}`, report, docs, ...(docs.stage2Problem ? { error: new Error(docs.stage2Problem) } : {}) });
+    const docs = await renderDocuments(report, ids, { lab, stage2: true, ...(previousCda ? { previousCda } : {}) });
+    rendered.push({ key: `${key}#${i}`, report, docs, ...(docs.stage2Problem ? { error: new Error(docs.stage2Problem) } : {}), ...(previousCda ? { previousCda } : {}) });
   }
 }
 const byKey = new Map(rendered.map((r) => [r.key, r]));
@@ -115,7 +127,15 @@ test('reports that cannot be a CR-BIO give their reason and still their PDF; all
     assert.equal(r.docs?.cda, undefined);
     assert.ok(r.docs?.pdf.subarray(0, 5).equals(Buffer.from('%PDF-')), `${key}: PDF still rendered`);
   }
-  for (const r of rendered) if (!NO_CDA[r.key]) assert.ok(r.docs?.cda && r.docs.xdm, `${r.key}: ${r.error?.message}`);
+  for (const r of rendered) {
+    const held = cannotExpress(r);
+    if (held) {
+      assert.match(r.docs?.cannotExpress ?? '', held, r.key);
+      assert.equal(r.docs!.xdm, undefined, `${r.key}: no XDM for what cannot be expressed`);
+    } else if (!NO_CDA[r.key]) assert.ok(r.docs?.cda && r.docs.xdm, `${r.key}: ${r.error?.message}`);
+  }
+  assert.ok(byKey.has('hl7/cisis-cda.hl7#0'));
+  assert.ok(rendered.some((r) => r.previousCda && r.docs?.action === 'delete'), 'a built cancellation with the version it deletes');
   assert.ok(rendered.length >= 20, `only ${rendered.length} reports parsed from the fixtures`);
 });
 
@@ -185,18 +205,22 @@ test('flags < and >, comparators, non-UCUM units and microbiology are in the val
   cdaOf('hprim/sante-two-patients-cr.hpr#1');
 });
 
-test('a CI-SIS ORU carrying a CDA: that CDA is re-sent byte for byte', () => {
-  const r = byKey.get('hl7/cisis-cda.hl7#0')!;
-  const att = r.report.attachments!.find((a) => a.role === 'cda')!;
-  assert.equal(r.docs!.cda, Buffer.from(att.base64, 'base64').toString('utf8'));
-  assert.equal(Buffer.from(unzipSync(new Uint8Array(r.docs!.xdm!))[CDA_PATH]!).toString('utf8'), r.docs!.cda);
-  assert.equal(r.docs!.cdaCode, '11502-2');
+test('a CI-SIS ORU carrying a CDA: that CDA is re-sent byte for byte', async () => {
+  // The fixture as a new document (ORC-1 NW, OBX-11 F): its replacement form is held (CANNOT_EXPRESS).
+  const oru = readFileSync(fixtures('hl7', 'cisis-cda.hl7'), 'utf8').replace('\rORC|RO|', '\rORC|NW|').replace(/(\rOBX\|1\|ED\|[^\r]*?\|\|\|\|\|\|)C(?=\r)/, '$1F');
+  const [report] = parseInput(Buffer.from(oru, 'utf8'), { file: 'cisis-new.hl7' }).reports;
+  assert.equal(report!.status, 'final');
+  const docs = await renderDocuments(report!, { documentId: 'D1', setId: 'S1', version: 1 }, { lab, stage2: true });
+  const att = report!.attachments!.find((a) => a.role === 'cda')!;
+  assert.equal(docs.cda, Buffer.from(att.base64, 'base64').toString('utf8'));
+  assert.equal(Buffer.from(unzipSync(new Uint8Array(docs.xdm!))[CDA_PATH]!).toString('utf8'), docs.cda);
+  assert.equal(docs.cdaCode, '11502-2');
 });
 
 test('a CR-BIO labmss built, carried back in a CI-SIS ORU, is re-sent unchanged with its embedded PDF', async () => {
   const built = byKey.get('cda/biochemistry.json#0')!.docs!;
-  const oru = readFileSync(fixtures('hl7', 'cisis-cda.hl7'), 'utf8')
-    .replace(/\^Base64\^[A-Za-z0-9+/=]+\|/, `^Base64^${Buffer.from(built.cda!, 'utf8').toString('base64')}|`);
+  const oru = readFileSync(fixtures('hl7', 'cisis-cda.hl7'), 'utf8').replace('\rORC|RO|', '\rORC|NW|')
+    .replace(/\^Base64\^[A-Za-z0-9+/=]+\|\|\|\|\|\|C(?=\r)/, `^Base64^${Buffer.from(built.cda!, 'utf8').toString('base64')}||||||F`);
   const [report] = parseInput(Buffer.from(oru, 'utf8'), { file: 'cisis-roundtrip.hl7' }).reports;
   const again = await renderDocuments(report!, { documentId: 'other', setId: 'other', version: 3 }, { lab, stage2: true });
   assert.equal(again.cda, built.cda);

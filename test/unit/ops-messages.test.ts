@@ -36,7 +36,7 @@ test('address book CSV: spreadsheet quotes are not part of the values (`,` or `;
   const comma = parseAddressBook('code,rpps,adeli,address,name\nDUR01,,,"dr.durand@mss.test","DURAND, Paul ""Polo"""\n', 'b.csv');
   assert.equal(comma.find({ code: 'dur01' })?.address, 'dr.durand@mss.test');
   assert.equal(comma.entries[0]!.name, 'DURAND, Paul "Polo"');
-  assert.throws(() => parseAddressBook('code,address\nX,dr"x@mss.test\n', 'c.csv'), /c\.csv:2: "address" must be an email address/);
+  assert.throws(() => parseAddressBook('code,address\nX,dr"x@mss.test\n', 'c.csv'), /c\.csv:2: "address" must be one email address/);
 });
 
 before(() => ensureDist());

@@ -31,7 +31,7 @@ test('watch serves /health and Prometheus /metrics on its loopback port: states,
   const { dir, config } = exampleLab();
   const port = await freePort();
   const raw = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
-  writeFileSync(config, JSON.stringify({ ...raw, watch: { stableMilliseconds: 200, metrics: { port } } }));
+  writeFileSync(config, JSON.stringify({ ...raw, intake: { settleSeconds: 0.2 }, watch: { metrics: { port } } }));
   const daemon = startDaemon(config);
   try {
     await daemon.waitForLog((l) => l.msg === 'serving /health and /metrics');

@@ -10,7 +10,10 @@ import { moveDelivery } from '../../src/queue/delivery-state.js';
 import { OutboxTransport } from '../../src/mail/outbox.js';
 import type { OutgoingMessage, SendOutcome, Transport } from '../../src/mail/transport.js';
 import { sampleReport, tempLab } from '../helpers/lab.js';
-import { fixtures } from '../helpers/paths.js';
+import { CDA_CASES, cdaContext, loadReport } from '../helpers/cda-fixtures.js';
+import { writeCarriedOru } from '../helpers/hl7-writer.js';
+import { renderPdf } from '../../src/documents/pdf/render.js';
+import { buildCda } from '../../src/documents/cda/build.js';
 
 type Lab = ReturnType<typeof tempLab>;
 
@@ -220,11 +223,13 @@ test('stage 2 with what CR-BIO needs: IHE_XDM.ZIP and the PDF, with the MSSanté
 
 test('X-MSS-CODECDA is the code of the CDA that is sent: a carried document keeps its own', async () => {
   const lab = tempLab({ stage: 2 });
-  const cda = '<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"><realmCode code="FR"/>'
-    + '<id root="1.2.250.1.999" extension="CR-77"/><code code="11488-4" codeSystem="2.16.840.1.113883.6.1" displayName="Note de consultation"/>'
-    + '<title>Compte rendu</title></ClinicalDocument>';
-  const oru = readFileSync(fixtures('hl7', 'cisis-cda.hl7'), 'utf8').replace(/\^TEXT\^XML\^Base64\^[A-Za-z0-9+/=]+/, `^TEXT^XML^Base64^${Buffer.from(cda).toString('base64')}`);
-  writeFileSync(join(lab.exportDir, 'carried.hl7'), oru);
+  // A consistent carried CR-BIO (same patient in PID, CDA header and PDF copy) whose document code is not 11502-2.
+  const report = loadReport('biochemistry');
+  const ctx = cdaContext(CDA_CASES[0]!);
+  const pdf = await renderPdf(report, { lab: ctx.lab, documentId: 'T v1', timezone: ctx.timezone });
+  const cda = buildCda(report, pdf, ctx).replace(/<code code="11502-2"/, '<code code="11488-4"');
+  writeFileSync(join(lab.exportDir, 'carried.hl7'), writeCarriedOru({ patient: report.patient, prescriber: report.prescriber, cda,
+    doctorMailbox: 'pascal.charles@medecin.mssante.fr', reportDate: '20240104160527' }));
   const { journal, dispatcher } = open(lab, new OutboxTransport(outbox(lab)));
   const s = await pass(dispatcher);
   assert.ok(s.sent >= 1, JSON.stringify(s));

@@ -1,3 +1,4 @@
+import type { DocumentAction } from '../action.js';
 import type { CdaContext } from '../cda/context.js';
 
 /** What the XDM package needs beyond the report: the same lab, zone and ids as the CDA it carries. */
@@ -11,4 +12,6 @@ export interface XdmContext {
   /** setId of the CDA (kept for callers; the submission set id is derived from documentId). */
   setId: string;
   authorSpecialty?: CdaContext['authorSpecialty'];
+  /** Replace or delete (extra-metadata `action`, RPLC association, status); default: a new document. */
+  action?: DocumentAction;
 }

@@ -2,6 +2,9 @@
  * IHE XDM METADATA.XML: an ebRIM SubmitObjectsRequest with one SubmissionSet, one DocumentEntry
  * (the CR-BIO) and their HasMember association, metadata per research/mssante.md §2. Built with
  * the same XMLBuilder nodes as the CDA; every identifier is derived, none is random.
+ * A replacement or a deletion is said the CI-SIS way (docs/carried-cda.md): the extra-metadata
+ * `action` (C: replaces the previous version, D: delete this document), an RPLC association to the
+ * replaced entry, and a deleted document's entry marked Deprecated.
  */
 import { createHash } from 'node:crypto';
 import type { LabReport, Practitioner } from '../../model/labreport.types.js';
@@ -12,6 +15,7 @@ import { documentTime } from '../cda/header.js';
 import { labRoot, nameOid } from '../cda/ids.js';
 import { carriedIns } from '../cda/ins.js';
 import { signer } from '../cda/parties.js';
+import { derivedUuid } from '../ids.js';
 import { utcTime } from '../cda/time.js';
 import { el, xmlDocument, type XNode } from '../cda/xml.js';
 import type { XdmContext } from './context.js';
@@ -19,6 +23,22 @@ import type { XdmContext } from './context.js';
 const RIM = 'urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0';
 const LCM = 'urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0';
 const STABLE_DOC = 'urn:uuid:7edca82f-054d-47f2-a032-9b2a5b5186c1';
+const STATUS = 'urn:oasis:names:tc:ebxml-regrep:StatusType:';
+const RPLC = 'urn:ihe:iti:2007:AssociationType:RPLC';
+/**
+ * The CI-SIS extra-metadata that tells the receiving PFI what to do with the document ("action": C =
+ * replace, D = delete). The IG names it « action » and gives no URN: the name is written as the IG spells it.
+ */
+export const ACTION_SLOT = 'action';
+const ACTION_CODE = { replace: 'C', delete: 'D' } as const;
+
+/**
+ * entryUUID of the DocumentEntry of a document: derived from its uniqueId, so that a later message
+ * replacing it can name the same entry in its RPLC association.
+ */
+export function entryUuid(uniqueId: string): string {
+  return `urn:uuid:${derivedUuid('xds-entry', uniqueId)}`;
+}
 const DE = {
   author: 'urn:uuid:93606bcf-9494-43ec-9b4e-a7748d1a838d',
   classCode: 'urn:uuid:41a5887f-8865-4c09-adf7-e362475b143a',
@@ -87,7 +107,9 @@ export function metadataXml(file: DocumentFile, report: LabReport, ctx: XdmConte
   const birth = p.birthDate ? utcTime(p.birthDate, tz).slice(0, 8) : '';
   const sourcePatientId = p.ids.ipp ? `${p.ids.ipp}^^^&${root}&ISO^PI` : patientId;
   const submissionUid = nameOid(`labmss:xdm:${root}:${ctx.documentId}`);
-  const doc = 'Document01';
+  const uniqueId = ctx.uniqueId ?? `${root}^${ctx.documentId}`;
+  const action = ctx.action ?? { kind: 'original' };
+  const doc = entryUuid(uniqueId);
   const ss = 'SubmissionSet01';
   const start = req.collectedAt ?? req.receivedAt;
 
@@ -99,7 +121,9 @@ export function metadataXml(file: DocumentFile, report: LabReport, ctx: XdmConte
   slot('authorInstitution', institution),
   slot('authorSpecialty', `${specialty.code}^${specialty.displayName}^${BIOLOGIST_SPECIALTY.codeSystem}`));
 
-  const entry = el('rim:ExtrinsicObject', { id: doc, mimeType: 'text/xml', objectType: STABLE_DOC, status: 'urn:oasis:names:tc:ebxml-regrep:StatusType:Approved' },
+  // A document to delete is no longer valid: Deprecated, as XDS marks a document withdrawn from use.
+  const status = `${STATUS}${action.kind === 'delete' ? 'Deprecated' : 'Approved'}`;
+  const entry = el('rim:ExtrinsicObject', { id: doc, mimeType: 'text/xml', objectType: STABLE_DOC, status },
     slot('creationTime', created),
     slot('hash', createHash('sha1').update(file.bytes).digest('hex')),
     slot('languageCode', 'fr-FR'),
@@ -111,6 +135,7 @@ export function metadataXml(file: DocumentFile, report: LabReport, ctx: XdmConte
     slot('sourcePatientInfo', `PID-3|${sourcePatientId}`, `PID-5|${p.birthFamilyName ?? p.familyName}^${p.givenNames?.[0] ?? ''}^^^^^L`,
       ...(birth ? [`PID-7|${birth}`] : []), `PID-8|${gender}`),
     slot('URI', file.uri),
+    action.kind === 'original' ? undefined : slot(ACTION_SLOT, ACTION_CODE[action.kind]),
     names('rim:Name', DOC_TITLE),
     author('cl01', DE.author, doc),
     coded('cl02', DE.classCode, doc, { code: '10', displayName: 'Compte rendu', codeSystem: '1.2.250.1.213.1.1.4.1' }),
@@ -120,7 +145,7 @@ export function metadataXml(file: DocumentFile, report: LabReport, ctx: XdmConte
     coded('cl06', DE.practice, doc, PRACTICE_SETTING),
     coded('cl07', DE.type, doc, { code: DOC_CODE.code, displayName: DOC_CODE.displayName, codeSystem: LOINC }),
     external('ei01', DE.patientId, doc, patientId, 'XDSDocumentEntry.patientId'),
-    external('ei02', DE.uniqueId, doc, ctx.uniqueId ?? `${root}^${ctx.documentId}`, 'XDSDocumentEntry.uniqueId'));
+    external('ei02', DE.uniqueId, doc, uniqueId, 'XDSDocumentEntry.uniqueId'));
 
   const set = el('rim:RegistryPackage', { id: ss, objectType: 'urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:RegistryPackage' },
     slot('submissionTime', created),
@@ -137,5 +162,8 @@ export function metadataXml(file: DocumentFile, report: LabReport, ctx: XdmConte
       set,
       el('rim:Classification', { id: 'cl10', classifiedObject: ss, classificationNode: SS.node, objectType: 'urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:Classification' }),
       el('rim:Association', { id: 'as01', associationType: 'urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember', sourceObject: ss, targetObject: doc, objectType: 'urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:Association' },
-        slot('SubmissionSetStatus', 'Original')))));
+        slot('SubmissionSetStatus', 'Original')),
+      action.kind === 'replace'
+        ? el('rim:Association', { id: 'as02', associationType: RPLC, sourceObject: doc, targetObject: entryUuid(action.replaces), objectType: 'urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:Association' })
+        : undefined)));
 }
