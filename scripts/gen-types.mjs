@@ -1,6 +1,7 @@
 // Generates TypeScript types from the JSON Schemas, so the schemas stay the one source of truth.
 // `node scripts/gen-types.mjs --check` fails when a generated file is out of date (run by the tests).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeGenerated } from './generated.mjs';
 import { compile } from 'json-schema-to-typescript';
 
 const targets = [
@@ -19,7 +20,6 @@ function withDefaultsRequired(node) {
   }
   return out;
 }
-const check = process.argv.includes('--check');
 let stale = 0;
 const options = (schemaPath) => ({
     bannerComment: `/* Generated from ${schemaPath} by scripts/gen-types.mjs: edit the schema, not this file. */`,
@@ -38,10 +38,6 @@ for (const [schemaPath, outPath, resolvedTitle] of targets) {
     const body = await compile({ ...resolved, $defs: withDefaultsRequired(schema.$defs) }, resolvedTitle, { ...options(schemaPath), bannerComment: '', unreachableDefinitions: false });
     ts += '\n' + body.replace(/(?:^\/\*\*(?:(?!\*\/)[\s\S])*\*\/\n)?^export (?:type|interface) (?:Secret|Smtp|Imap)\b[\s\S]*?^}\n/gm, '');
   }
-  let current = '';
-  try { current = readFileSync(outPath, 'utf8'); } catch {}
-  if (current === ts) continue;
-  if (check) { console.error(`${outPath} is out of date: run node scripts/gen-types.mjs`); stale++; }
-  else writeFileSync(outPath, ts);
+  if (writeGenerated(outPath, ts, 'scripts/gen-types.mjs')) stale++;
 }
 process.exit(stale ? 1 : 0);

@@ -1,26 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { describeFailure, EXIT } from './context.js';
-import * as init from './init.js';
-import * as run from './run.js';
-import * as send from './send.js';
-import * as parse from './parse.js';
-import * as render from './render.js';
-import * as status from './status.js';
-import * as log from './log.js';
-import * as show from './show.js';
-import * as schema from './schema.js';
-import * as directory from './directory.js';
-import * as allowlist from './allowlist.js';
-import * as loinc from './loinc.js';
-import * as watch from './watch.js';
-import * as doctor from './doctor.js';
-import * as resend from './resend.js';
-import * as stats from './stats.js';
-import * as release from './release.js';
-import * as journal from './journal.js';
-import * as find from './find.js';
-import * as purge from './purge.js';
 import { helpLanguage, localiseHelp } from './help.js';
 
 // Everything labmss writes (journal, spool, documents, outbox) holds patients' results: owner only.
@@ -39,7 +19,25 @@ const program = new Command('labmss')
   .option('-q, --quiet')
   .exitOverride();
 
-for (const command of [init, run, send, parse, render, status, log, show, find, schema, loinc, directory, allowlist, watch, resend, release, stats, journal, doctor, purge]) command.register(program);
+/** Every command, in the order help lists them; each is a module `./<name>.js` with `register(program)`. */
+const COMMANDS = ['init', 'run', 'send', 'parse', 'render', 'status', 'log', 'show', 'find', 'schema', 'loinc', 'directory', 'allowlist', 'watch', 'resend', 'release', 'stats', 'journal', 'doctor', 'purge'];
+
+/** The command named on the command line: the first word that is not a global option or its value. */
+function commandName(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-c' || args[i] === '--config') i++;
+    else if (!args[i]!.startsWith('-')) return args[i];
+  }
+  return undefined;
+}
+
+// Only the named command's module (and what it imports) is loaded: loading all twenty, with the
+// dispatcher, SQLite, TLS and XML behind them, was most of a command's start-up. Help, `help CMD`, no
+// command or an unknown one load them all (commander lists them, or suggests the closest).
+const named = commandName(process.argv.slice(2));
+for (const name of named && COMMANDS.includes(named) ? [named] : COMMANDS) {
+  ((await import(`./${name}.js`)) as { register(program: Command): void }).register(program);
+}
 localiseHelp(program);
 
 try {

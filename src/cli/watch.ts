@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import v8 from 'node:v8';
 import { loadConfig } from '../config/load.js';
 import { createTransport } from '../mail/transports.js';
 import { pollReceipts } from '../mail/receipts/poller.js';
@@ -35,10 +34,9 @@ async function startMonitoring(where: { host: string; port: number }, journal: J
 export function register(program: Command): void {
   program.command('watch')
     .action(async (_opts, cmd: Command) => {
-      // A process that runs for years keeps a small, steady footprint (measured: ~100 MB RSS instead of
-      // ~200 MB while a backlog drains) for some CPU per report: V8 collects sooner instead of growing its
-      // heap. No hard heap cap, so a very large input still parses. (Not allowed in NODE_OPTIONS, hence here.)
-      v8.setFlagsFromString('--optimize-for-size');
+      // No --optimize-for-size: it halved the heap of a draining backlog (125 MB instead of 225 MB peak) at
+      // 2.6x the CPU per file (71.5 ms instead of 27.5 ms, 12.8 files/s instead of 31.4); the heap stays flat
+      // without it (10,000 files), under the 250 MB a server can give.
       const cfg = config(cmd);
       // The daemon's own modules (the folder watcher, pino) load only for this command.
       const [{ Daemon }, { createLogger }, { handleSignals }, { readableStream }] = await Promise.all([

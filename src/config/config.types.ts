@@ -159,6 +159,12 @@ export interface LabmssConfig {
     handledFolder?: string;
     pollSeconds?: number;
   };
+  render?: {
+    /**
+     * Threads that render (and compose) reports side by side, each with its own files in flight. Default: the number of CPU cores, at most 8.
+     */
+    workers?: number;
+  };
   watch?: {
     /**
      * Watch by polling the folder's files instead of inotify: needed on network shares (CIFS/SMB, NFS), where change events never arrive.
@@ -449,6 +455,12 @@ export interface ResolvedConfig {
     imap?: Imap;
     handledFolder: string;
     pollSeconds: number;
+  };
+  render: {
+    /**
+     * Threads that render (and compose) reports side by side, each with its own files in flight. Default: the number of CPU cores, at most 8.
+     */
+    workers?: number;
   };
   watch: {
     /**

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { createRequire } from 'node:module';
-import type { Ajv2020 as Ajv2020Type, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import schema from './config.schema.json' with { type: 'json' };
+import { validate } from './config.validate.js';
 import type { LabmssConfig, ResolvedConfig, Secret } from './config.types.js';
 import { describeErrors, type SchemaProblem } from '../model/validate.js';
 import { t } from '../i18n/index.js';
@@ -15,12 +15,8 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-let compiled: ValidateFunction<LabmssConfig> | undefined;
-function check(value: unknown): value is LabmssConfig {
-  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020Type };
-  compiled ??= new Ajv2020({ allErrors: true, strict: true, useDefaults: true, allowUnionTypes: true }).compile<LabmssConfig>(schema);
-  return compiled(value);
-}
+/** The schema compiled at build time (scripts/gen-validators.mjs): no schema compilation at start-up. */
+const check = validate as ValidateFunction<LabmssConfig>;
 
 export interface LoadedConfig {
   config: ResolvedConfig;
@@ -50,7 +46,7 @@ export function loadConfig(explicit?: string): LoadedConfig {
 /** Validates a parsed config, fills the defaults and makes every path absolute (relative to the config file). */
 export function resolveConfig(value: unknown, file: string): ResolvedConfig {
   if (!check(value)) {
-    const lines = describeErrors(compiled?.errors ?? []).map((p) => `  ${keyOf(p.pointer)}: ${wording(p)}`);
+    const lines = describeErrors(check.errors ?? []).map((p) => `  ${keyOf(p.pointer)}: ${wording(p)}`);
     throw new ConfigError(`${t().config.invalid({ file })}\n${lines.join('\n')}`);
   }
   const config = value as unknown as ResolvedConfig;

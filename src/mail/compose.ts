@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type MailComposerType from 'nodemailer/lib/mail-composer';
 import type { LabReport } from '../model/labreport.types.js';
@@ -38,7 +39,7 @@ const ACTION_LINE: Record<ActionKind, string | undefined> = {
   delete: 'ANNULATION : le document contenu dans IHE_XDM.ZIP est annulé et doit être supprimé de votre logiciel ; il ne doit plus être utilisé. Aucun document ne le remplace.',
 };
 
-export function bodyFor(input: ComposeInput): string {
+export function bodyFor(input: ReportMessageInput & Partial<RecipientMessageInput>): string {
   const r = input.report;
   const p = r.patient;
   const action = input.action ?? actionKind(r);
@@ -69,25 +70,77 @@ export function bodyFor(input: ComposeInput): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** Builds the exact bytes of the message (.eml). */
-export async function composeMessage(input: ComposeInput): Promise<Buffer> {
+/** What a message says about a report, the same for all its recipients of one document kind. */
+export type ReportMessageInput = Omit<ComposeInput, RecipientField>;
+type RecipientField = 'to' | 'messageId' | 'date' | 'endExchange';
+/** What varies from one recipient to the next: only headers. */
+export type RecipientMessageInput = Pick<ComposeInput, RecipientField>;
+
+/**
+ * A report's message with everything but the top-level headers built: the MIME parts (text, base64 of the
+ * attachments) encoded once, however many recipients get the report.
+ */
+export interface PreparedMessage {
+  input: ReportMessageInput;
+  /** nodemailer's per-message random part of the MIME boundaries, shared by the recipients' messages. */
+  baseBoundary: string;
+  /** Everything after the top-level header block's blank line. */
+  body: Buffer;
+}
+
+type MailComposer = typeof MailComposerType;
+// Loaded on first use: commands that never compose start faster.
+let mailComposer: MailComposer | undefined;
+
+function composer(input: ReportMessageInput, recipient: RecipientMessageInput, baseBoundary: string): MailComposerType {
   const headers: Record<string, string> = { 'X-MSS-NIL': input.nil, ...input.kind.headers(input.report, input.documents) };
-  if (input.endExchange) headers['X-MSS-MES'] = 'FIN';
+  if (recipient.endExchange) headers['X-MSS-MES'] = 'FIN';
   if (input.readReceipt) headers['Disposition-Notification-To'] = input.from.address;
-  // Loaded on first use: commands that never compose start faster.
-  const MailComposer = createRequire(import.meta.url)('nodemailer/lib/mail-composer') as typeof MailComposerType;
-  const composer = new MailComposer({
+  mailComposer ??= createRequire(import.meta.url)('nodemailer/lib/mail-composer') as MailComposer;
+  return new mailComposer({
     from: { name: input.from.name, address: input.from.address },
-    to: input.to.name ? { name: input.to.name, address: input.to.address } : input.to.address,
+    to: recipient.to.name ? { name: recipient.to.name, address: recipient.to.address } : recipient.to.address,
     subject: input.kind.subject(input.report, input.action ?? actionKind(input.report)),
     text: bodyFor(input),
-    messageId: input.messageId,
-    date: input.date,
+    messageId: recipient.messageId,
+    date: recipient.date,
     headers,
     attachments: input.kind.attachments(input.documents),
     textEncoding: 'quoted-printable',
+    baseBoundary,
   });
-  return spellMssHeaders(await composer.compile().build());
+}
+
+const HEADER_END = '\r\n\r\n';
+
+/**
+ * Encodes the report's message parts once. `baseBoundary` is nodemailer's own random draw unless given
+ * (tests give one to compare bytes).
+ */
+export async function prepareMessage(input: ReportMessageInput, baseBoundary = randomBytes(8).toString('hex')): Promise<PreparedMessage> {
+  // The recipient fields only reach the top-level headers, which are cut off here.
+  const whole = await composer(input, { to: { address: 'x@x', role: 'x' }, messageId: '<x@x>', date: new Date(0) }, baseBoundary).compile().build();
+  return { input, baseBoundary, body: whole.subarray(whole.indexOf(HEADER_END) + HEADER_END.length) };
+}
+
+/**
+ * The exact bytes of the message (.eml) to one recipient, in two pieces: its top-level headers as nodemailer
+ * writes them, MSS names spelled (the parts are not encoded again), then the prepared body, shared, not
+ * copied (a copy of a few hundred KB costs more than the headers). Write them as pieces, hash them with two updates.
+ */
+export function messageParts(prepared: PreparedMessage, recipient: RecipientMessageInput): [head: Buffer, body: Buffer] {
+  const head = spellHead(composer(prepared.input, recipient, prepared.baseBoundary).compile().buildHeaders());
+  return [Buffer.from(head + HEADER_END, 'latin1'), prepared.body];
+}
+
+/** The message to one recipient in one buffer: byte for byte what composeMessage gives. */
+export function messageFor(prepared: PreparedMessage, recipient: RecipientMessageInput): Buffer {
+  return Buffer.concat(messageParts(prepared, recipient));
+}
+
+/** Builds the exact bytes of one message (.eml); for several recipients of a report, prepareMessage once and messageParts each. */
+export async function composeMessage(input: ComposeInput): Promise<Buffer> {
+  return messageFor(await prepareMessage(input), input);
 }
 
 /**
@@ -95,12 +148,9 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
  * `X-MSS-CODECDA`, and some receiving software compares case-sensitively. Only the message's own header
  * block is touched, never a part's or the body.
  */
-export function spellMssHeaders(raw: Buffer): Buffer {
-  const end = raw.indexOf('\r\n\r\n');
-  if (end < 0) return raw;
-  let head = raw.subarray(0, end).toString('latin1');
+function spellHead(head: string): string {
   for (const name of MSS_HEADER_NAMES) head = head.replace(new RegExp(`^${name}:`, 'gim'), `${name}:`);
-  return Buffer.concat([Buffer.from(head, 'latin1'), raw.subarray(end)]);
+  return head;
 }
 
 /** French letters a plain accent strip would lose: Œ, Æ, ß spelled out; accents removed. */

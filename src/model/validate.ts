@@ -1,18 +1,13 @@
-import { createRequire } from 'node:module';
-import type { Ajv2020 as Ajv2020Type, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import schema from './labreport.schema.json' with { type: 'json' };
+import { validate } from './labreport.validate.js';
 import type { LabReport } from './labreport.types.js';
 import { describeFieldLength, fieldLengthProblems } from '../gate/limits.js';
 
 export { schema as labReportSchema };
 
-// Compiled on first use: commands that never validate a report (help, status, log) start faster.
-let compiled: ValidateFunction<LabReport> | undefined;
-function check(value: unknown): value is LabReport {
-  const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020Type };
-  compiled ??= new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile<LabReport>(schema);
-  return compiled(value);
-}
+/** The schema compiled at build time (scripts/gen-validators.mjs): no schema compilation at start-up. */
+const check = validate as ValidateFunction<LabReport>;
 
 export interface SchemaProblem {
   /** JSON pointer to the offending value, `/` for the root. */
@@ -29,7 +24,7 @@ export interface SchemaProblem {
  */
 export function labReportProblems(value: unknown): SchemaProblem[] {
   if (check(value)) return fieldLengthProblems(value).map((p) => ({ pointer: p.pointer, message: describeFieldLength(p) }));
-  return describeErrors(compiled?.errors ?? []);
+  return describeErrors(check.errors ?? []);
 }
 
 

@@ -55,6 +55,9 @@ export function fsyncDir(dir: string): void {
 
 let writes = 0;
 
+/** What a spool file holds: bytes, text, or pieces written one after the other (a message's head and shared body). */
+export type FileData = Buffer | string | readonly Buffer[];
+
 /**
  * Writes bytes to `path` atomically (temp name in the same folder, fsync, rename, fsync folder), mode 0600.
  * Asynchronous: the file's write and fsync happen off the main thread, so messages keep going out while it
@@ -62,30 +65,50 @@ let writes = 0;
  * `exclusive`: the file must not exist yet (proofs are never overwritten): EEXIST otherwise.
  * Whatever fails (a full disk, a name refused), no temporary file is left behind.
  */
-export async function writeAtomic(path: string, data: Buffer | string, opts: { exclusive?: boolean } = {}): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+export async function writeAtomic(path: string, data: FileData, opts: { exclusive?: boolean } = {}): Promise<void> {
+  await writeAllAtomic([{ path, data, exclusive: opts.exclusive }]);
+}
+
+/**
+ * Writes several files atomically as one step (a file's documents): all written and fsynced side by side
+ * (libuv's threads), then put under their names, then each folder fsynced once (off the main thread), not
+ * once per file. When it resolves, every file is durable under its name; after a crash before that, each
+ * is there complete or not at all. On a failure no temporary file is left behind.
+ */
+export async function writeAllAtomic(files: ReadonlyArray<{ path: string; data: FileData; exclusive?: boolean }>): Promise<void> {
+  const dirs = [...new Set(files.map((f) => dirname(f.path)))];
+  await Promise.all(dirs.map((dir) => mkdir(dir, { recursive: true, mode: 0o700 })));
   // The temporary name never derives from the target's (a patient's name can make that too long).
-  const tmp = join(dir, `.labmss-${process.pid}-${++writes}.tmp`);
+  const tmps = files.map((f) => join(dirname(f.path), `.labmss-${process.pid}-${++writes}.tmp`));
   try {
-    const file = await open(tmp, 'wx', 0o600);
-    try {
-      await file.writeFile(data);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    if (opts.exclusive) {
-      await link(tmp, path);
-      await unlink(tmp);
-    } else {
-      await rename(tmp, path);
+    await Promise.all(files.map(async ({ data }, i) => {
+      const file = await open(tmps[i]!, 'wx', 0o600);
+      try {
+        // A handle's writeFile goes on from where the last write ended: the pieces follow each other.
+        for (const piece of typeof data === 'string' || Buffer.isBuffer(data) ? [data] : data) await file.writeFile(piece);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+    }));
+    for (const [i, { path, exclusive }] of files.entries()) {
+      if (exclusive) {
+        await link(tmps[i]!, path);
+        await unlink(tmps[i]!);
+      } else {
+        await rename(tmps[i]!, path);
+      }
     }
   } catch (err) {
-    await unlink(tmp).catch(() => {});
+    await Promise.all(tmps.map((tmp) => unlink(tmp).catch(() => {})));
     throw err;
   }
-  fsyncDir(dir);
+  await Promise.all(dirs.map(async (dir) => {
+    try {
+      const handle = await open(dir, 'r');
+      try { await handle.sync(); } finally { await handle.close(); }
+    } catch { /* some filesystems refuse fsync on directories; the renames are still atomic */ }
+  }));
 }
 
 /**

@@ -36,3 +36,7 @@ test('missing family name and unknown keys are named', () => {
 test('generated types are up to date with the schemas', () => {
   execFileSync(process.execPath, ['scripts/gen-types.mjs', '--check'], { cwd: repoRoot, stdio: 'pipe' });
 });
+
+test('precompiled validators are up to date with the schemas', () => {
+  execFileSync(process.execPath, ['scripts/gen-validators.mjs', '--check'], { cwd: repoRoot, stdio: 'pipe' });
+});

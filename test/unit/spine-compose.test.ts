@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
-import { composeMessage, pdfFileName } from '../../src/mail/compose.js';
+import { readFileSync } from 'node:fs';
+import { composeMessage, messageFor, pdfFileName, prepareMessage } from '../../src/mail/compose.js';
+import { sha256 } from '../../src/queue/spool.js';
+import { composeCases, withBoundaryErased } from '../helpers/compose-cases.js';
+import { fixtures } from '../helpers/paths.js';
 import { DOCUMENT_KINDS, insQualified } from '../../src/documents/kinds.js';
 import type { LabReport } from '../../src/model/labreport.types.js';
 import { sampleReport } from '../helpers/lab.js';
@@ -74,4 +78,23 @@ test('X-MSS-INS is N without a qualified INS and its traits', () => {
 test('patient messages end the exchange with X-MSS-MES: FIN', async () => {
   const parsed = await simpleParser(await composeMessage({ ...base, to: { address: '279035121518989@patient.mssante.fr', role: 'patient' }, endExchange: true }));
   assert.equal(parsed.headers.get('x-mss-mes'), 'FIN');
+});
+
+test('a report prepared once, then one cheap header block per recipient: the bytes composeMessage gave before (boundary aside)', async () => {
+  const pins = JSON.parse(readFileSync(fixtures('compose.sha256.json'), 'utf8')) as Record<string, string>;
+  const cases = composeCases();
+  assert.deepEqual(cases.map((c) => c.name), Object.keys(pins));
+  for (const { name, input } of cases) {
+    const one = await composeMessage(input);
+    assert.equal(sha256(withBoundaryErased(one)), pins[name], name);
+    // The same report prepared once serves every recipient: only the headers differ.
+    const prepared = await prepareMessage(input, '0123456789abcdef');
+    const other = { to: { address: 'dr.autre@medecin.mssante.fr', name: 'Dr Zoé AUTRE', role: 'copy' }, messageId: '<labmss.D8.b@lab.mssante.fr>', date: new Date('2026-11-21T08:00:00Z') };
+    for (const recipient of [input, other]) {
+      const viaPrepared = messageFor(prepared, recipient);
+      const whole = await composeMessage({ ...input, ...recipient, endExchange: recipient === input ? input.endExchange : undefined });
+      assert.equal(viaPrepared.toString('latin1').replace(/0123456789abcdef/g, '0000000000000000'), whole.toString('latin1').replace(/(--_NmP-)[0-9a-f]{16}/g, '$10000000000000000'), name);
+    }
+    assert.equal(sha256(withBoundaryErased(messageFor(prepared, input))), pins[name], name);
+  }
 });

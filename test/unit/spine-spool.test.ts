@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureSpool, quarantine, spoolLayout, writeAtomic, globMatcher } from '../../src/queue/spool.js';
+import { ensureSpool, quarantine, spoolLayout, writeAtomic, writeAllAtomic, globMatcher } from '../../src/queue/spool.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 test('writeAtomic leaves the complete file, mode 0600, and no temporary name', async () => {
@@ -11,6 +11,21 @@ test('writeAtomic leaves the complete file, mode 0600, and no temporary name', a
   assert.equal(readFileSync(join(dir, 'a', 'x.eml'), 'utf8'), 'hello');
   assert.equal(statSync(join(dir, 'a', 'x.eml')).mode & 0o777, 0o600);
   assert.deepEqual(readdirSync(join(dir, 'a')), ['x.eml']);
+});
+
+test('writeAllAtomic writes the documents of a file in one step: all complete, 0600, pieces in order, no temporary name', async () => {
+  const dir = tmpDir();
+  const body = Buffer.alloc(300_000, 0x41);
+  await writeAllAtomic([
+    { path: join(dir, 'r', 'report.pdf'), data: Buffer.from('%PDF') },
+    { path: join(dir, 'r', 'IHE_XDM.ZIP'), data: 'PK' },
+    { path: join(dir, 'mail', 'D1.eml'), data: [Buffer.from('Subject: x\r\n\r\n'), body] },
+  ]);
+  assert.deepEqual(readdirSync(join(dir, 'r')).sort(), ['IHE_XDM.ZIP', 'report.pdf']);
+  assert.deepEqual(readdirSync(join(dir, 'mail')), ['D1.eml']);
+  assert.ok(readFileSync(join(dir, 'mail', 'D1.eml')).equals(Buffer.concat([Buffer.from('Subject: x\r\n\r\n'), body])));
+  assert.equal(readFileSync(join(dir, 'r', 'report.pdf'), 'utf8'), '%PDF');
+  for (const f of ['r/report.pdf', 'r/IHE_XDM.ZIP', 'mail/D1.eml']) assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600);
 });
 
 test('quarantine keeps the original bytes and writes NAME.error.txt', async () => {

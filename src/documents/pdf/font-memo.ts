@@ -36,63 +36,80 @@ interface EmbeddedFont {
 interface Run { glyphs: Glyph[]; positions: Position[]; advanceWidth: number }
 
 /**
- * One shaped word, packed in one Int32Array (a few hundred bytes, not the ~2 KB of objects it replaces):
- * [glyph count, then per glyph: id, xAdvance, yAdvance, xOffset, yOffset, advanceWidth (font units),
- * number of code points, the code points]. Font units are integers; they are scaled on the way out
- * exactly as pdfkit scales them, so the numbers written in the PDF are the same.
+ * One shaped word: per glyph its id, the code points it was created for, and its position already scaled
+ * as pdfkit scales it (so the numbers written in the PDF are the same). Positions are shared, frozen
+ * objects: pdfkit only reads them (word spacing copies the one it changes), so every document that uses
+ * the word gets the same ones instead of fresh objects per word per render; equal positions (most glyphs
+ * without kerning) are one object for the whole font.
  */
-type Packed = Int32Array;
+interface Shaped { ids: Int32Array; codePoints: number[][]; positions: readonly Position[]; advanceWidth: number }
 
 /** Words per font kept; the least recently used go first. Words with digits (values, ids) are not kept. */
 const MAX_WORDS = 3000;
-const memo = new WeakMap<FontkitFont, Map<string, Packed>>();
+interface FontMemo { scale: number; words: Map<string, Shaped>; positions: Map<string, Position> }
+const memo = new WeakMap<FontkitFont, FontMemo>();
 
-/** Shapes `text` as a document whose glyph cache is empty would, leaving the current document's cache as it was. */
-function shapeClean(font: FontkitFont, text: string): Packed | undefined {
+/**
+ * Shapes `text` as a document whose glyph cache is empty would, leaving the current document's cache as it was.
+ * Undefined when a position is fractional (a variable font): such words are shaped by pdfkit every time.
+ */
+function shapeClean(font: FontkitFont, m: FontMemo, text: string): Shaped | undefined {
   const kept = font._glyphs;
   font._glyphs = {};
   try {
     const run = font.layout(text);
-    const out: number[] = [run.glyphs.length];
-    for (const [i, g] of run.glyphs.entries()) {
+    const n = run.glyphs.length;
+    const shaped: Shaped = { ids: new Int32Array(n), codePoints: [], positions: [], advanceWidth: 0 };
+    const positions: Position[] = [];
+    for (let i = 0; i < n; i++) {
+      const g = run.glyphs[i]!;
       const p = run.positions[i]!;
-      out.push(g.id, p.xAdvance!, p.yAdvance!, p.xOffset!, p.yOffset!, g.advanceWidth, g.codePoints.length, ...g.codePoints);
+      const units = [p.xAdvance!, p.yAdvance!, p.xOffset!, p.yOffset!, g.advanceWidth];
+      if (!units.every(Number.isInteger)) return undefined;
+      const key = units.join(' ');
+      let position = m.positions.get(key);
+      if (!position) {
+        const [xAdvance, yAdvance, xOffset, yOffset, advanceWidth] = units.map((v) => v * m.scale) as [number, number, number, number, number];
+        m.positions.set(key, (position = Object.freeze({ xAdvance, yAdvance, xOffset, yOffset, advanceWidth })));
+      }
+      shaped.ids[i] = g.id;
+      shaped.codePoints.push(g.codePoints.slice());
+      positions.push(position);
+      // Summed in glyph order, as pdfkit's layout does.
+      shaped.advanceWidth += position.xAdvance;
     }
-    return out.every(Number.isInteger) ? Int32Array.from(out) : undefined;
+    shaped.positions = Object.freeze(positions);
+    return shaped;
   } finally {
     font._glyphs = kept;
   }
 }
 
-function unpack(font: FontkitFont, scale: number, packed: Packed): Run {
-  const glyphs: Glyph[] = [];
-  const positions: Position[] = [];
-  let k = 1;
-  for (let n = 0; n < packed[0]!; n++) {
-    const id = packed[k]!;
-    const [xAdvance, yAdvance, xOffset, yOffset, advanceWidth] = Array.from(packed.subarray(k + 1, k + 6), (v) => v * scale);
-    const count = packed[k + 6]!;
-    glyphs.push(font.getGlyph(id, Array.from(packed.subarray(k + 7, k + 7 + count))));
-    positions.push({ xAdvance: xAdvance!, yAdvance: yAdvance!, xOffset: xOffset!, yOffset: yOffset!, advanceWidth: advanceWidth! });
-    k += 7 + count;
+/** The word in the current document: its glyph objects are the document's own (created on first use). */
+function inDocument(font: FontkitFont, shaped: Shaped): Run {
+  const n = shaped.ids.length;
+  const glyphs = new Array<Glyph>(n);
+  for (let i = 0; i < n; i++) {
+    const id = shaped.ids[i]!;
+    glyphs[i] = (font._glyphs[id] as Glyph | undefined) ?? font.getGlyph(id, shaped.codePoints[i]!.slice());
   }
-  return { glyphs, positions, advanceWidth: positions.reduce((sum, p) => sum + p.xAdvance, 0) };
+  return { glyphs, positions: shaped.positions as Position[], advanceWidth: shaped.advanceWidth };
 }
 
-function shaped(font: FontkitFont, text: string): Packed | undefined {
+function shaped(font: FontkitFont, scale: number, text: string): Shaped | undefined {
   if (/\d/.test(text)) return undefined;
-  let words = memo.get(font);
-  if (!words) memo.set(font, (words = new Map()));
-  let packed = words.get(text);
-  if (packed) {
-    words.delete(text);
+  let m = memo.get(font);
+  if (!m || m.scale !== scale) memo.set(font, (m = { scale, words: new Map(), positions: new Map() }));
+  let word = m.words.get(text);
+  if (word) {
+    m.words.delete(text);
   } else {
-    packed = shapeClean(font, text);
-    if (!packed) return undefined;
-    if (words.size >= MAX_WORDS) words.delete(words.keys().next().value!);
+    word = shapeClean(font, m, text);
+    if (!word) return undefined;
+    if (m.words.size >= MAX_WORDS) m.words.delete(m.words.keys().next().value!);
   }
-  words.set(text, packed);
-  return packed;
+  m.words.set(text, word);
+  return word;
 }
 
 /** Entries of each document font's own word cache, which pdfkit never bounds. */
@@ -102,9 +119,9 @@ const MAX_OWN_WORDS = 20_000;
 function layoutCached(this: EmbeddedFont, text: string): Run {
   const own = this.layoutCache?.[text];
   if (own) return own;
-  const packed = shaped(this.font, text);
+  const word = shaped(this.font, this.scale, text);
   // Not kept (digits, or a font with fractional positions): shaped as pdfkit does.
-  const run = packed ? unpack(this.font, this.scale, packed) : this.layoutRun(text);
+  const run = word ? inDocument(this.font, word) : this.layoutRun(text);
   if (this.layoutCache) {
     // A document with a huge number of distinct words starts its cache over rather than hold them all
     // (the glyphs stay the document's own: the bytes are the same).

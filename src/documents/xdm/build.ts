@@ -28,12 +28,13 @@ export function buildXdm(cdaXml: string, report: LabReport, ctx: XdmContext): Bu
   // The CDA is stored: its bulk is the base64 of an already-compressed PDF, which deflate shrinks
   // by a quarter at most, for most of the build time.
   const stored: ZipOptions = { ...opts, level: 0 };
-  const text = (s: string) => [new Uint8Array(Buffer.from(s, 'utf8')), opts] as [Uint8Array, ZipOptions];
+  // Buffers are Uint8Arrays: handed to fflate as they are, not copied (the CDA is the size of the PDF and more).
+  const text = (s: string) => [Buffer.from(s, 'utf8'), opts] as [Uint8Array, ZipOptions];
   const zip = zipSync({
     'INDEX.HTM': text(indexHtm(ctx)),
     'README.TXT': text(readmeTxt(ctx)),
     [METADATA_PATH]: text(metadataXml({ uri: 'DOC0001.XML', bytes: cda }, report, ctx)),
-    [CDA_PATH]: [new Uint8Array(cda), stored],
+    [CDA_PATH]: [cda, stored],
   });
   return Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
 }

@@ -1,0 +1,52 @@
+import { parentPort } from 'node:worker_threads';
+import { renderDocuments, type RenderedDocuments } from './render.js';
+import type { RenderJob, RenderReply, WireReport } from './pool.js';
+import { pdfFileName, prepareMessage } from '../mail/compose.js';
+import { DOCUMENT_KINDS } from './kinds.js';
+
+/**
+ * A render thread of the pool: renders one job at a time with the same renderDocuments as the main thread,
+ * so the bytes cannot differ. The lab and the LOINC mapping arrive once per thread (they are the same for
+ * every report), the documents go back as transferred memory, not copies.
+ */
+const port = parentPort!;
+const shared = new Map<number, unknown>();
+
+port.on('message', (job: RenderJob) => {
+  for (const [key, value] of job.shared) shared.set(key, value);
+  void renderDocuments(job.report, job.ids, {
+    lab: shared.get(job.lab) as Parameters<typeof renderDocuments>[2]['lab'],
+    stage2: job.stage2,
+    mapping: job.mapping === undefined ? undefined : shared.get(job.mapping) as Parameters<typeof renderDocuments>[2]['mapping'],
+  }).then((docs) => withMessages(job, docs)).then((docs) => {
+    const reply: RenderReply = { id: job.id, docs };
+    port.postMessage(reply, transferable(docs.pdf, docs.xdm, ...Object.values(docs.messages ?? {}).map((m) => m.body)));
+  }, (err: unknown) => {
+    const reply: RenderReply = { id: job.id, error: err instanceof Error ? err.message : String(err) };
+    port.postMessage(reply);
+  });
+});
+
+/** The message bodies of the report for the kinds asked (a structured kind only with a CDA), encoded here, off the main thread. */
+async function withMessages(job: RenderJob, docs: RenderedDocuments): Promise<WireReport> {
+  if (!job.message) return docs;
+  const messages: NonNullable<WireReport['messages']> = {};
+  const documents = { pdf: { filename: pdfFileName(job.report), content: docs.pdf }, xdm: docs.xdm, cdaCode: docs.cdaCode };
+  for (const id of job.message.kinds) {
+    const kind = DOCUMENT_KINDS[id];
+    if (kind.structured && !docs.xdm) continue;
+    const { from, nil, readReceipt } = job.message;
+    const prepared = await prepareMessage({ report: job.report, from, nil, readReceipt, kind, documents });
+    messages[id] = { ...prepared, input: { ...prepared.input, kind: id } };
+  }
+  return { ...docs, messages };
+}
+
+/** The memory of the buffers that own all of it (a slice of Node's shared pool must be copied, not moved). */
+function transferable(...buffers: Array<Buffer | undefined>): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const b of buffers) {
+    if (b && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer) out.add(b.buffer);
+  }
+  return [...out];
+}
