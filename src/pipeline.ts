@@ -13,6 +13,7 @@ import { GateSetup } from './gate/context.js';
 import { prepare } from './gate/prepare.js';
 import type { FilePlan } from './gate/plan.js';
 import { applyPlan } from './apply/apply.js';
+import type { RenderPool } from './documents/pool.js';
 import { Deliverer, type DeliveryOutcome } from './deliver/deliver.js';
 import { releaseHeld, type ReleaseResult } from './deliver/release.js';
 import type { PassSummary } from './summary.js';
@@ -24,6 +25,15 @@ export class TransientFault extends Error {
     super(`${file}: ${describeFault(cause)}`);
     this.name = 'TransientFault';
   }
+}
+
+/** A file through the gate, waiting for its turn to be applied. */
+interface Prepared {
+  file: { path: string; name: string; opts: ProcessOptions; companionDir: string };
+  id?: number;
+  bytes?: Buffer;
+  plan?: FilePlan;
+  error?: unknown;
 }
 
 export interface ProcessOptions {
@@ -43,10 +53,12 @@ export class Pipeline {
   readonly gate: GateSetup;
   readonly deliverer: Deliverer;
 
-  constructor(readonly config: ResolvedConfig, readonly journal: Journal, readonly transport: Transport, private readonly clock: () => Date = () => new Date()) {
+  /** `renderPool`: documents drawn in worker threads, several files in flight (`run`); without one, in this thread. */
+  constructor(readonly config: ResolvedConfig, readonly journal: Journal, readonly transport: Transport,
+    private readonly clock: () => Date = () => new Date(), private readonly renderPool?: RenderPool) {
     this.layout = spoolLayout(config.paths.state);
     ensureSpool(this.layout);
-    this.gate = new GateSetup(config, transportKind(config).needsAllowlist);
+    this.gate = new GateSetup(config, transportKind(config).needsAllowlist, renderPool);
     this.deliverer = new Deliverer(config, journal, this.layout, transport, clock);
   }
 
@@ -62,14 +74,33 @@ export class Pipeline {
     }
   }
 
+  /**
+   * With a render pool, several files are prepared at once (their documents drawn in the pool's threads)
+   * while the main thread claims, journals and sends; their plans are applied strictly in claim order.
+   */
   private async intakeFiles(summary: PassSummary, opts: ProcessOptions, afterFile?: () => void): Promise<void> {
     await this.resumeIncoming(summary);
     const { ready, waiting } = await finishedFiles(this.config);
     summary.settling += waiting;
-    for (const c of ready) {
-      await this.claimAndProcess(c.path, summary, opts);
+    const inFlight = this.renderPool ? 2 * this.renderPool.size : 1;
+    const queue: Array<Promise<Prepared>> = [];
+    const applyOldest = async () => {
+      await this.applySpooled(await queue.shift()!, summary);
       afterFile?.();
-      await breathe();
+    };
+    try {
+      for (const c of ready) {
+        const spooled = claimExportFile(this.config, this.layout.incoming, this.journal.instanceId, c.path, this.stamp());
+        if (!spooled) continue;
+        summary.claimed++;
+        queue.push(this.prepareSpooled({ path: spooled, name: basename(c.path), opts, companionDir: this.config.paths.export }));
+        if (queue.length >= inFlight) await applyOldest();
+        await breathe();
+      }
+      while (queue.length) await applyOldest();
+    } finally {
+      // A fault stops the pass: the plans still in flight are dropped (their files stay claimed, resumed next time).
+      await Promise.all(queue);
     }
   }
 
@@ -151,11 +182,6 @@ export class Pipeline {
     }
   }
 
-  /** What the gate decides about a file, without claiming, writing or sending anything (`send --dry-run`). */
-  async plan(path: string, opts: ProcessOptions = {}): Promise<FilePlan> {
-    return prepare(readFileSync(path), this.gate.forFile(this.journal, { name: basename(path), companionDir: dirname(path), ...opts }));
-  }
-
   private stamp(): string {
     return this.clock().toISOString().replace(/[-:]/g, '').replace(/\.(\d+)Z$/, '.$1Z');
   }
@@ -167,29 +193,60 @@ export class Pipeline {
    * claimed and the fault is raised (`TransientFault`) so the caller stops and tries again later.
    */
   private async processSpooled(path: string, name: string, summary: PassSummary, opts: ProcessOptions, companionDir = this.config.paths.export): Promise<void> {
+    await this.applySpooled(await this.prepareSpooled({ path, name, opts, companionDir }), summary);
+  }
+
+  /**
+   * The gate's half: reads the file, records it (in claim order: this part runs before the first await)
+   * and prepares its plan. Never throws: what went wrong is carried to `applySpooled`, in order.
+   */
+  private async prepareSpooled(file: { path: string; name: string; opts: ProcessOptions; companionDir: string }): Promise<Prepared> {
+    const { path, name } = file;
     let id: number | undefined;
     try {
       // Measured before reading: a file of hundreds of megabytes is refused without ever being in memory.
-      const tooLarge = fileTooLarge(statSync(path).size, maxFileBytes(this.config));
+      const size = statSync(path).size;
+      const tooLarge = fileTooLarge(size, maxFileBytes(this.config));
       if (tooLarge) {
-        id = this.journal.fileBySpoolPath(path)?.id ?? this.journal.addFile({ name, sha256: sha256File(path), size: statSync(path).size, spoolPath: path });
-        await applyPlan({ verdict: 'quarantine', sha256: '', reason: `${name}: ${tooLarge}` }, { id, path, name }, this, summary);
-        return;
+        id = this.journal.fileBySpoolPath(path)?.id ?? this.journal.addFile({ name, sha256: sha256File(path), size, spoolPath: path });
+        return { file, id, plan: { verdict: 'quarantine', sha256: '', reason: `${name}: ${tooLarge}` } };
       }
       const bytes = readFileSync(path);
       id = this.journal.fileBySpoolPath(path)?.id ?? this.journal.addFile({ name, sha256: sha256(bytes), size: bytes.length, spoolPath: path });
-      const plan = await prepare(bytes, this.gate.forFile(this.journal, { name, companionDir, fileId: id, ...opts }));
-      await applyPlan(plan, { id, path, name }, this, summary);
+      return { file, id, bytes, plan: await prepare(bytes, this.gate.forFile(this.journal, { name, companionDir: file.companionDir, fileId: id, ...file.opts })) };
+    } catch (error) {
+      return { file, id, error };
+    }
+  }
+
+  /** The writes' half, in claim order. A plan made while an earlier file of the same order was in flight is made again. */
+  private async applySpooled(prepared: Prepared, summary: PassSummary): Promise<void> {
+    const { file, id } = prepared;
+    let { plan, error } = prepared;
+    const label = id === undefined ? file.name : `F${id}`;
+    try {
+      if (error !== undefined) throw error;
+      if (id === undefined || !plan) throw new Error('not prepared');
+      if (prepared.bytes && this.stale(plan, id)) {
+        plan = await prepare(prepared.bytes, this.gate.forFile(this.journal, { name: file.name, companionDir: file.companionDir, fileId: id, ...file.opts }));
+      }
+      await applyPlan(plan, { id, path: file.path, name: file.name }, this, summary);
     } catch (err) {
-      const file = id === undefined ? name : `F${id}`;
-      if (isTransientFault(err) || id === undefined) throw new TransientFault(file, err);
-      const reason = `${name}: cannot be processed: ${describeFault(err)}`;
+      if (isTransientFault(err) || id === undefined) throw new TransientFault(label, err);
+      const reason = `${file.name}: cannot be processed: ${describeFault(err)}`;
       try {
-        await applyPlan({ verdict: 'quarantine', sha256: '', reason }, { id, path, name }, this, summary);
+        await applyPlan({ verdict: 'quarantine', sha256: '', reason }, { id, path: file.path, name: file.name }, this, summary);
       } catch (again) {
-        throw new TransientFault(file, again);
+        throw new TransientFault(label, again);
       }
     }
+  }
+
+  /** Whether the journal moved on since the plan was made: an order's version taken, or the same bytes processed. */
+  private stale(plan: FilePlan, id: number): boolean {
+    if (plan.verdict !== 'accept') return false;
+    if (this.journal.processedFileWithHash(plan.sha256, id)) return true;
+    return plan.reports.some((r) => r.ids.version <= (this.journal.latestVersion(r.ids.setId)?.version ?? 0));
   }
 
   // ── deliver ───────────────────────────────────────────────────────────────────

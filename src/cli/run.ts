@@ -20,13 +20,17 @@ export function register(program: Command): void {
       const transport = kind.create();
       const summary = emptySummary();
       let receipts: PollResult | { error: string } | undefined;
+      // Documents drawn in worker threads, on every core, while this thread claims, journals and sends.
+      const { createRenderPool, renderWorkers } = await import('../documents/pool.js');
+      const pool = createRenderPool(renderWorkers(cfg.render.workers));
       try {
-        const pipeline = new Pipeline(cfg, state.journal, transport);
+        const pipeline = new Pipeline(cfg, state.journal, transport, undefined, pool);
         await withProgress(globals(cmd), () => t().pass.progress({ claimed: summary.claimed, reports: summary.reports, sent: summary.sent }), async () => {
           await pipeline.pass(summary, kind.concurrency);
         });
         if (cfg.receipts.imap) receipts = await pollReceipts(cfg, state.journal).catch((err: Error) => ({ error: err.message }));
       } finally {
+        await pool.close();
         await transport.close();
         state.close();
       }

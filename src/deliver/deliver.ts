@@ -6,7 +6,7 @@ import { moveDelivery } from '../queue/delivery-state.js';
 import { keepProof, reportDir, sha256, type SpoolLayout } from '../queue/spool.js';
 import { expired, retryDelaySeconds } from '../queue/backoff.js';
 import { CDA_FILE, DOCUMENT_KINDS, kindFor, XDM_FILE, type StoredDocuments } from '../documents/kinds.js';
-import { composeMessage, pdfFileName } from '../mail/compose.js';
+import { messageFor, pdfFileName, prepareMessage, type PreparedMessage } from '../mail/compose.js';
 import { actionKind } from '../documents/action.js';
 import type { Transport } from '../mail/transport.js';
 import { maxBytesFor } from '../routing/patient.js';
@@ -20,6 +20,8 @@ export type DeliveryOutcome = 'ok' | 'later' | 'stop';
  * crash), hands it to the transport, and records the outcome through the delivery state machine.
  */
 export class Deliverer {
+  private readonly bodies = new Map<string, Promise<PreparedMessage>>();
+
   constructor(
     private readonly config: ResolvedConfig,
     private readonly journal: Journal,
@@ -90,26 +92,45 @@ export class Deliverer {
     return outcome.certificate ? 'stop' : 'later';
   }
 
+  /** One message: the report's body (documents, base64) is built once per report and kind, only the headers per recipient. */
   private async compose(d: DeliveryRow): Promise<Buffer> {
-    const reportRow = this.journal.report(d.report_id)!;
-    const report = JSON.parse(reportRow.json) as LabReport;
-    const documents = storedDocuments(this.layout, reportRow, report);
-    const kind = DOCUMENT_KINDS[kindFor(d.stage === 2 ? 2 : 1, report, documents.cdaCode !== undefined)];
-    return composeMessage({
-      report,
-      from: { address: this.config.lab.mailbox, name: this.config.lab.senderLabel ?? this.config.lab.name },
+    const stage: 1 | 2 = d.stage === 2 ? 2 : 1;
+    const key = `${d.report_id}:${stage}`;
+    let prepared = this.bodies.get(key);
+    if (prepared) this.bodies.delete(key);
+    else {
+      prepared = this.prepareBody(d.report_id, stage);
+      prepared.catch(() => this.bodies.delete(key));
+    }
+    // Least recently used first out: the reports whose recipients are being sent now stay.
+    this.bodies.set(key, prepared);
+    if (this.bodies.size > KEPT_BODIES) this.bodies.delete(this.bodies.keys().next().value!);
+    return messageFor(await prepared, {
       to: { address: d.recipient, role: d.role },
       messageId: d.message_id,
       date: this.clock(),
-      nil: this.config.message.nil,
-      kind,
-      documents,
-      action: actionKind(report, reportRow.version),
-      readReceipt: this.config.message.readReceipt,
       endExchange: d.role === 'patient' && this.config.routing.patients.endExchange,
     });
   }
+
+  private async prepareBody(reportId: number, stage: 1 | 2): Promise<PreparedMessage> {
+    const reportRow = this.journal.report(reportId)!;
+    const report = JSON.parse(reportRow.json) as LabReport;
+    const documents = storedDocuments(this.layout, reportRow, report);
+    return prepareMessage({
+      report,
+      from: { address: this.config.lab.mailbox, name: this.config.lab.senderLabel ?? this.config.lab.name },
+      nil: this.config.message.nil,
+      kind: DOCUMENT_KINDS[kindFor(stage, report, documents.cdaCode !== undefined)],
+      documents,
+      action: actionKind(report, reportRow.version),
+      readReceipt: this.config.message.readReceipt,
+    });
+  }
 }
+
+/** Message bodies kept for reports being sent (each a few hundred KB). */
+const KEPT_BODIES = 16;
 
 /** A report version's documents from its spool folder; the CDA code from the journal, else from the CDA itself. */
 export function storedDocuments(layout: SpoolLayout, row: ReportRow, report: LabReport): StoredDocuments {

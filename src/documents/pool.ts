@@ -16,6 +16,8 @@ export interface RenderJob {
   stage2: boolean;
   lab: number;
   mapping?: number;
+  /** The CDA of the version before (a cancellation asks receivers to delete it). */
+  previousCda?: string;
   /** Values this thread has not seen yet, by key. */
   shared: Array<[number, unknown]>;
   message?: MessageOptions;
@@ -175,7 +177,7 @@ export function createRenderPool(size: number, options: { resourceLimits?: Resou
     render(report, ids, opts, message) {
       if (closing) return Promise.reject(new Error('the render pool is closed'));
       return new Promise<RenderedReport>((resolve, reject) => {
-        const job = { id: nextJob++, report, ids, stage2: opts.stage2, lab: keyOf(opts.lab), mapping: opts.mapping && keyOf(opts.mapping), message };
+        const job = { id: nextJob++, report, ids, stage2: opts.stage2, lab: keyOf(opts.lab), mapping: opts.mapping && keyOf(opts.mapping), previousCda: opts.previousCda, message };
         waiting.push({ job, crashes: [], resolve, reject });
         next();
       });

@@ -18,6 +18,7 @@ port.on('message', (job: RenderJob) => {
     lab: shared.get(job.lab) as Parameters<typeof renderDocuments>[2]['lab'],
     stage2: job.stage2,
     mapping: job.mapping === undefined ? undefined : shared.get(job.mapping) as Parameters<typeof renderDocuments>[2]['mapping'],
+    previousCda: job.previousCda,
   }).then((docs) => withMessages(job, docs)).then((docs) => {
     const reply: RenderReply = { id: job.id, docs };
     port.postMessage(reply, transferable(docs.pdf, docs.xdm, ...Object.values(docs.messages ?? {}).map((m) => m.body)));

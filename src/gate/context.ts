@@ -8,6 +8,7 @@ import { routingContext } from '../routing/context.js';
 import { mappingFromConfig, type LoincMapping } from '../loinc/index.js';
 import type { GateContext } from './prepare.js';
 import type { RoutingContext } from '../routing/resolve.js';
+import type { RenderPool } from '../documents/pool.js';
 
 /**
  * What stays the same for every file of a process: the address book and the LOINC mapping, read once.
@@ -17,7 +18,8 @@ export class GateSetup {
   private readonly addressBook: AddressBook;
   readonly mapping?: LoincMapping;
 
-  constructor(readonly config: ResolvedConfig, private readonly needsAllowlist: boolean) {
+  /** `pool`: render in worker threads (its same `lab` and mapping objects are sent to each thread once). */
+  constructor(readonly config: ResolvedConfig, private readonly needsAllowlist: boolean, private readonly pool?: RenderPool) {
     this.addressBook = loadAddressBook(config.addressBook);
     this.mapping = mappingFromConfig(config.loinc, (f) => readFileSync(f, 'utf8'));
   }
@@ -45,6 +47,7 @@ export class GateSetup {
       },
       force: file.force,
       to: file.to,
+      render: this.pool && ((report, ids, opts) => this.pool!.render(report, ids, opts)),
       renderStructured: file.renderStructured,
     };
   }

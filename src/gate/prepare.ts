@@ -41,6 +41,8 @@ export interface GateContext {
   to?: string[];
   /** Render the CDA and XDM whatever the recipients get (the `render` command). */
   renderStructured?: boolean;
+  /** Where documents are drawn: renderDocuments in this thread by default, or a pool of worker threads. */
+  render?: typeof renderDocuments;
 }
 
 /** The gate: bytes and context in, the decision about the file out (see plan.ts). Writes nothing. */
@@ -70,7 +72,7 @@ export async function prepare(bytes: Buffer, ctx: GateContext): Promise<FilePlan
     let documents: RenderedDocuments;
     try {
       const previousCda = ids.version > 1 ? ctx.previousCda(ids.setId, ids.version - 1) : undefined;
-      documents = await renderDocuments(report, ids, { lab: ctx.config.lab, stage2: wantsStructured, mapping: ctx.mapping, previousCda });
+      documents = await (ctx.render ?? renderDocuments)(report, ids, { lab: ctx.config.lab, stage2: wantsStructured, mapping: ctx.mapping, previousCda });
     } catch (err) {
       return { verdict: 'quarantine', sha256: hash, format: parsed.format, reason: `${ctx.file}: report ${index + 1}: cannot render a document: ${(err as Error).message}` };
     }
