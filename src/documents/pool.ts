@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { LabReport } from '../model/labreport.types.js';
-import { hold, type Hold } from '../gate/hold.js';
 import type { DocumentIds, RenderedDocuments, renderDocuments } from './render.js';
 import type { ComposeInput, PreparedMessage } from '../mail/compose.js';
 import { DOCUMENT_KINDS, type DocumentKindId } from './kinds.js';
@@ -45,7 +44,8 @@ export type RenderReply = { id: number; docs: WireReport } | { id: number; error
 
 /**
  * A report whose rendering crashed a render thread (out of memory, a native fault), once on each of two
- * threads: it is not a bad input the parsers can name, so it is held for a person, not quarantined.
+ * threads. The gate quarantines its file with this reason: nothing of it was rendered, so there is nothing
+ * to hold, and the file's bytes stay for a person (`labmss send FILE` renders it again in one thread).
  */
 export class RenderCrashError extends Error {
   override name = 'RenderCrashError';
@@ -53,9 +53,6 @@ export class RenderCrashError extends Error {
     super(`rendering crashed ${crashes.length} render threads: ${crashes.map((c) => c.reason).join('; ')}`);
   }
 
-  toHold(report?: number): Hold {
-    return hold('render-crash', `${this.message}; hold the report, then look at its input and \`labmss render\` it by hand`, report === undefined ? {} : { report });
-  }
 }
 
 export interface RenderPool {

@@ -27,9 +27,7 @@ export type HoldCode =
   /** The composed message is over the size limit. */
   | 'too-large'
   /** Nobody to send to and no print folder. */
-  | 'no-recipient'
-  /** Rendering the report's documents crashed its render thread twice (src/documents/pool.ts). */
-  | 'render-crash';
+  | 'no-recipient';
 
 export interface Hold {
   code: HoldCode;
