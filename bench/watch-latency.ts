@@ -4,10 +4,17 @@ import { performance } from 'node:perf_hooks';
 import { sampleReport, tempLab, allowTestDomain } from '../test/helpers/lab.js';
 import { ensureDist, startDaemon, until } from '../test/helpers/spawn-cli.js';
 import { createTestPki } from '../test/helpers/test-pki.js';
+import { repoRoot } from '../test/helpers/paths.js';
 import { startSmtpServer, type Received } from '../test/helpers/smtp-server.js';
 import { figure, type Figure } from './figures.js';
 
 const FILES = Number(process.env.BENCH_WATCH_FILES ?? 200);
+
+/** NODE_OPTIONS as examples/systemd/labmss.service sets them. */
+function unitNodeOptions(): string {
+  const unit = readFileSync(join(repoRoot, 'examples', 'systemd', 'labmss.service'), 'utf8');
+  return /^Environment=NODE_OPTIONS=(.*)$/m.exec(unit)?.[1]?.trim() ?? '';
+}
 const BACKLOG = Number(process.env.BENCH_WATCH_BACKLOG ?? 10_000);
 const STABLE_MS = 500;
 /** The drain rate of a 10,000-file backlog before issue 15 (with --optimize-for-size): the target is twice it. */
@@ -87,7 +94,8 @@ export async function benchWatch(): Promise<{ figures: Figure[]; details: object
   const lab = tempLab(daemonConfig);
   for (let n = 0; n < BACKLOG; n++) writeFileSync(join(lab.exportDir, `b${n}.json`), JSON.stringify(sampleReport(n)));
   const started = performance.now();
-  const daemon = startDaemon(lab.configFile);
+  // The daemon as shipped: with the systemd unit's Node options (its heap cap).
+  const daemon = startDaemon(lab.configFile, { NODE_OPTIONS: unitNodeOptions() });
   const outbox = join(lab.config.paths.state, 'outbox');
   let peak = 0;
   let peakAtHalf = 0;
