@@ -5,9 +5,10 @@ import type { DeliveryRow, Journal, ReportRow } from '../queue/journal.js';
 import { moveDelivery } from '../queue/delivery-state.js';
 import { keepProof, reportDir, sha256, type SpoolLayout } from '../queue/spool.js';
 import { expired, retryDelaySeconds } from '../queue/backoff.js';
-import { CDA_FILE, DOCUMENT_KINDS, kindFor, XDM_FILE, type StoredDocuments } from '../documents/kinds.js';
+import { DOCUMENT_KINDS, kindFor, XDM_FILE, type StoredDocuments } from '../documents/kinds.js';
 import { messageFor, pdfFileName, prepareMessage, type PreparedMessage } from '../mail/compose.js';
 import { actionKind } from '../documents/action.js';
+import { storedCda } from '../apply/apply.js';
 import type { Transport } from '../mail/transport.js';
 import { maxBytesFor } from '../routing/patient.js';
 import type { LabReport } from '../model/labreport.types.js';
@@ -139,8 +140,7 @@ export function storedDocuments(layout: SpoolLayout, row: ReportRow, report: Lab
   const docs: StoredDocuments = { pdf: { filename, content: readFileSync(join(dir, filename)) } };
   if (existsSync(join(dir, XDM_FILE))) {
     docs.xdm = readFileSync(join(dir, XDM_FILE));
-    const cda = join(dir, CDA_FILE);
-    docs.cdaCode = row.cda_code ?? (existsSync(cda) ? cdaCodeOf(readFileSync(cda, 'utf8')) : undefined);
+    docs.cdaCode = row.cda_code ?? cdaCodeOf(storedCda(layout, row.set_id, row.version) ?? '');
   }
   return docs;
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, statSync } from 'nod
 import { join } from 'node:path';
 import { Journal, JOURNAL_FILE } from './journal.js';
 import { highestDeliveryId, journalAbsent } from './integrity.js';
-import { freeName, fsyncDir, sha256, spoolLayout } from './spool.js';
+import { freeName, fsyncDir, messageHeader, sha256, spoolLayout } from './spool.js';
 import { originalName, TAKEN_FOLDER } from '../intake/claim.js';
 
 export interface Recovered {
@@ -15,12 +15,6 @@ export interface Recovered {
   proofs: number;
   /** Files the lost journal's process had taken in `export/.labmss/` and not spooled: put back for intake. */
   returned: number;
-}
-
-/** The header block of a stored message, for the trail: who it went to and under which Message-ID. */
-function headerOf(raw: string, name: string): string | undefined {
-  const head = raw.split(/\r?\n\r?\n/, 1)[0] ?? '';
-  return new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head)?.[1]?.trim();
 }
 
 /**
@@ -58,8 +52,7 @@ export function recoverJournal(stateDir: string, exportDir: string, outbox: stri
     journal.tx(() => {
       for (const name of files(layout.mail).filter((n) => n.endsWith('.eml'))) {
         const raw = readFileSync(join(layout.mail, name));
-        const text = raw.toString('latin1');
-        journal.event('recovered-proof', {}, `${name}: Message-ID ${headerOf(text, 'Message-ID') ?? '?'} to ${headerOf(text, 'To') ?? '?'}, ${headerOf(text, 'Date') ?? 'no date'}, sha256 ${sha256(raw)}`);
+        journal.event('recovered-proof', {}, `${name}: Message-ID ${messageHeader(raw, 'Message-ID') ?? '?'} to ${messageHeader(raw, 'To') ?? '?'}, ${messageHeader(raw, 'Date') ?? 'no date'}, sha256 ${sha256(raw)}`);
         result.proofs++;
       }
     });

@@ -124,7 +124,7 @@ export async function keepProof(dir: string, name: string, raw: Buffer, messageI
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  if (messageIdOf(readFileSync(path)) === messageId) {
+  if (messageHeader(readFileSync(path), 'Message-ID')?.split(/\s/)[0] === messageId) {
     await writeAtomic(path, raw);
     return path;
   }
@@ -133,9 +133,10 @@ export async function keepProof(dir: string, name: string, raw: Buffer, messageI
   return beside;
 }
 
-function messageIdOf(raw: Buffer): string | undefined {
+/** A header of a stored message's own header block (its first line; the parts' headers are never read). */
+export function messageHeader(raw: Buffer, name: string): string | undefined {
   const head = raw.subarray(0, Math.min(raw.length, 16_384)).toString('latin1').split(/\r?\n\r?\n/, 1)[0] ?? '';
-  return /^Message-ID:[ \t]*(\S+)/im.exec(head)?.[1];
+  return new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head)?.[1]?.trim();
 }
 
 /**
