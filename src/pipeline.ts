@@ -90,9 +90,8 @@ export class Pipeline {
     };
     try {
       for (const c of ready) {
-        const spooled = claimExportFile(this.config, this.layout.incoming, this.journal.instanceId, c.path, this.stamp());
+        const spooled = this.claim(c.path, summary);
         if (!spooled) continue;
-        summary.claimed++;
         queue.push(this.prepareSpooled({ path: spooled, name: basename(c.path), opts, companionDir: this.config.paths.export }));
         if (queue.length >= inFlight) await applyOldest();
         await breathe();
@@ -147,11 +146,17 @@ export class Pipeline {
 
   /** Claims one export file (on any mount, see src/intake/claim.ts) and processes it; false when another process took it first. */
   async claimAndProcess(path: string, summary: PassSummary, opts: ProcessOptions = {}): Promise<boolean> {
-    const spooled = claimExportFile(this.config, this.layout.incoming, this.journal.instanceId, path, this.stamp());
+    const spooled = this.claim(path, summary);
     if (!spooled) return false;
-    summary.claimed++;
     await this.processSpooled(spooled, basename(path), summary, opts);
     return true;
+  }
+
+  /** The spool path of a claimed export file, or undefined when another process took it first. */
+  private claim(path: string, summary: PassSummary): string | undefined {
+    const spooled = claimExportFile(this.config, this.layout.incoming, this.journal.instanceId, path, this.stamp());
+    if (spooled) summary.claimed++;
+    return spooled;
   }
 
   /** Claims a stop interrupted are finished first; then files in incoming/ (claimed, not processed) are processed. */
