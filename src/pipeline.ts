@@ -218,7 +218,7 @@ export class Pipeline {
       }
       const bytes = readFileSync(path);
       id = this.journal.fileBySpoolPath(path)?.id ?? this.journal.addFile({ name, sha256: sha256(bytes), size: bytes.length, spoolPath: path });
-      return { file, id, bytes, plan: await prepare(bytes, this.gate.forFile(this.journal, { name, companionDir: file.companionDir, fileId: id, ...file.opts })) };
+      return { file, id, bytes, plan: await this.prepareBytes(bytes, file, id) };
     } catch (error) {
       return { file, id, error };
     }
@@ -233,7 +233,7 @@ export class Pipeline {
       if (error !== undefined) throw error;
       if (id === undefined || !plan) throw new Error('not prepared');
       if (prepared.bytes && this.stale(plan, id)) {
-        plan = await prepare(prepared.bytes, this.gate.forFile(this.journal, { name: file.name, companionDir: file.companionDir, fileId: id, ...file.opts }));
+        plan = await this.prepareBytes(prepared.bytes, file, id);
       }
       await applyPlan(plan, { id, path: file.path, name: file.name }, this, summary);
     } catch (err) {
@@ -245,6 +245,11 @@ export class Pipeline {
         throw new TransientFault(label, again);
       }
     }
+  }
+
+  /** The gate on a spooled file's bytes, with the journal as it stands now. */
+  private prepareBytes(bytes: Buffer, file: Prepared['file'], id: number): Promise<FilePlan> {
+    return prepare(bytes, this.gate.forFile(this.journal, { name: file.name, companionDir: file.companionDir, fileId: id, ...file.opts }));
   }
 
   /** Whether the journal moved on since the plan was made: an order's version taken, or the same bytes processed. */
