@@ -51,6 +51,9 @@ for (const usePolling of [false, true]) {
     const w = watchExport(dir, { ignore: ['*.tmp', '.*'], usePolling, intervalMs: 100, onReady: ready, onError: (e) => errors.push(e) }, (name) => reported.add(name));
     try {
       await isReady;
+      // Polling compares each file with the stat it took one interval after the watch began: a change
+      // before that first stat has no baseline to differ from (the daemon's start-up scan covers that moment).
+      if (usePolling) await new Promise((r) => setTimeout(r, 400));
       for (let n = 0; n < 20; n++) writeFileSync(join(dir, `b${n}.json`), `{"n":${n}}`);
       writeFileSync(join(dir, 'r.json.tmp'), 'renamed');
       renameSync(join(dir, 'r.json.tmp'), join(dir, 'r.json'));
