@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { Pipeline } from '../src/pipeline.js';
@@ -11,7 +11,7 @@ import { createTestPki } from '../test/helpers/test-pki.js';
 import { startSmtpServer } from '../test/helpers/smtp-server.js';
 import { tempState } from '../test/helpers/deliveries.js';
 import { allowTestDomain } from '../test/helpers/lab.js';
-import { createRenderPool, renderWorkers } from '../src/documents/pool.js';
+import { createRenderPool } from '../src/documents/pool.js';
 import { documentIdFor, setIdFor } from '../src/documents/ids.js';
 import type { LabReport } from '../src/model/labreport.types.js';
 import { loadConfig } from '../src/config/load.js';
@@ -44,7 +44,8 @@ function fillExport(dir: string): void {
  */
 async function renderCapacity(): Promise<number> {
   const lab = loadConfig(join(repoRoot, 'examples', 'labmss.json')).config.lab;
-  const pool = createRenderPool(renderWorkers());
+  // The capacity of the cores: one render thread on each.
+  const pool = createRenderPool(availableParallelism());
   const render = (r: Record<string, any>, i: number) => {
     const setId = setIdFor(`bench|${i}`);
     return pool.render(r as LabReport, { setId, version: 1, documentId: documentIdFor(setId, 1) }, { lab, stage2: false });
@@ -141,7 +142,7 @@ export async function benchSmtp(): Promise<{ figures: Figure[]; details: object 
   const capacity = await renderCapacity();
   const mssBox = ONLY === 'in-process' ? { skipped: 'BENCH_SMTP_ONLY' } : await againstMssBox();
   const inProcess = ONLY === 'mss-box' ? { skipped: 'BENCH_SMTP_ONLY' } : await againstInProcessServer();
-  const figures: Figure[] = [figure(`render capacity of ${renderWorkers()} render threads (stage 1)`, capacity, 'reports/s')];
+  const figures: Figure[] = [figure(`render capacity of ${availableParallelism()} render threads (stage 1)`, capacity, 'reports/s')];
   for (const [where, r] of [['mss-box', mssBox], ['in-process server', inProcess]] as const) {
     if ('skipped' in r) continue;
     const m = r as { labmssReportsPerS: number; labmssCpuMsPerReport: number; bareNodemailerPerS: number; ratio: number };

@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Journal, ReportRow } from '../queue/journal.js';
-import { moveTo, quarantine, reportDir, writeAtomic, type SpoolLayout } from '../queue/spool.js';
-import { CDA_FILE, DOCUMENT_KINDS, XDM_FILE } from '../documents/kinds.js';
+import { moveTo, quarantine, reportDir, writeAllAtomic, writeAtomic, type SpoolLayout } from '../queue/spool.js';
+import { DOCUMENT_KINDS, LEGACY_CDA_FILE, XDM_FILE } from '../documents/kinds.js';
+import { xdmCda } from '../documents/xdm/read.js';
 import { documentIdFor } from '../documents/ids.js';
 import { renderDocuments, type DocumentIds, type RenderedDocuments } from '../documents/render.js';
 import { pdfFileName } from '../mail/compose.js';
@@ -77,17 +78,24 @@ function recordPlan(plan: AcceptPlan, file: SpooledFile, { journal, config }: Ap
   for (const n of plan.notes) journal.event('warning', { file: file.id }, n);
 }
 
-/** The CDA stored for a version of an order, if one was rendered. */
+/**
+ * The CDA stored for a version of an order, if one was rendered: the one inside its IHE_XDM.ZIP (what was
+ * sent), or the separate CDA.XML that labmss 0.1 also wrote.
+ */
 export function storedCda(layout: SpoolLayout, setId: string, version: number): string | undefined {
-  const path = join(reportDir(layout, setId, version), CDA_FILE);
-  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  const dir = reportDir(layout, setId, version);
+  if (existsSync(join(dir, XDM_FILE))) return xdmCda(readFileSync(join(dir, XDM_FILE)));
+  const legacy = join(dir, LEGACY_CDA_FILE);
+  return existsSync(legacy) ? readFileSync(legacy, 'utf8') : undefined;
 }
 
+/** A report version's documents, written as one step: each file once (the CDA lives in the XDM), one folder sync. */
 export async function writeDocuments(layout: SpoolLayout, ids: DocumentIds, report: LabReport, docs: RenderedDocuments): Promise<void> {
   const dir = reportDir(layout, ids.setId, ids.version);
-  await writeAtomic(join(dir, pdfFileName(report)), docs.pdf);
-  if (docs.cda) await writeAtomic(join(dir, CDA_FILE), docs.cda);
-  if (docs.xdm) await writeAtomic(join(dir, XDM_FILE), docs.xdm);
+  await writeAllAtomic([
+    { path: join(dir, pdfFileName(report)), data: docs.pdf },
+    ...docs.xdm ? [{ path: join(dir, XDM_FILE), data: docs.xdm }] : [],
+  ]);
 }
 
 /**

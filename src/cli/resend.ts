@@ -85,7 +85,7 @@ export function register(program: Command): void {
       });
       const state = openForResend(cfg);
       const transportInfo = transportKind(cfg);
-      const transport = transportInfo.create();
+      const transport = transportInfo.create(state.journal.allowlistCheck(transportInfo.needsAllowlist));
       const summary = emptySummary();
       const created: Array<{ delivery: string; recipient: string; messageId: string; supersedes?: string }> = [];
       let missing: DeliveryRow[] = [];

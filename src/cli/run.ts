@@ -17,12 +17,13 @@ export function register(program: Command): void {
       const cfg = config(cmd);
       const state = openStateOrExplain(cfg);
       const kind = transportKind(cfg);
-      const transport = kind.create();
+      const transport = kind.create(state.journal.allowlistCheck(kind.needsAllowlist));
       const summary = emptySummary();
       let receipts: PollResult | { error: string } | undefined;
-      // Documents drawn in worker threads, on every core, while this thread claims, journals and sends.
+      // Documents drawn in worker threads, on the other cores, while this thread claims, journals and sends.
       const { createRenderPool, renderWorkers } = await import('../documents/pool.js');
-      const pool = createRenderPool(renderWorkers(cfg.render.workers));
+      const workers = renderWorkers(cfg.render.workers);
+      const pool = workers > 0 ? createRenderPool(workers) : undefined;
       try {
         const pipeline = new Pipeline(cfg, state.journal, transport, undefined, pool);
         await withProgress(globals(cmd), () => t().pass.progress({ claimed: summary.claimed, reports: summary.reports, sent: summary.sent }), async () => {
@@ -30,7 +31,7 @@ export function register(program: Command): void {
         });
         if (cfg.receipts.imap) receipts = await pollReceipts(cfg, state.journal).catch((err: Error) => ({ error: err.message }));
       } finally {
-        await pool.close();
+        await pool?.close();
         await transport.close();
         state.close();
       }

@@ -29,7 +29,7 @@ export function register(program: Command): void {
       }
       const state = openState(cfg, 'send');
       const kind = transportKind(cfg);
-      const transport = kind.create();
+      const transport = kind.create(state.journal.allowlistCheck(kind.needsAllowlist));
       const summary = emptySummary();
       try {
         const pipeline = new Pipeline(cfg, state.journal, transport);

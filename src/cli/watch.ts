@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { createTransport } from '../mail/transports.js';
+import { createTransport, transportKind } from '../mail/transports.js';
 import { pollReceipts } from '../mail/receipts/poller.js';
 import type { Daemon } from '../daemon/daemon.js';
 import type { Server } from 'node:http';
@@ -58,7 +58,7 @@ export function register(program: Command): void {
           journal: state.journal,
           logger,
           loadConfig: () => loadConfig(globals(cmd).config).config,
-          createTransport,
+          createTransport: (c) => createTransport(c, state.journal.allowlistCheck(transportKind(c).needsAllowlist)),
           pollReceipts,
         });
         // Signals are handled before the first log line, so a SIGHUP or SIGTERM sent right away is never fatal.

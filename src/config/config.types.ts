@@ -161,7 +161,7 @@ export interface LabmssConfig {
   };
   render?: {
     /**
-     * Threads that render (and compose) reports side by side, each with its own files in flight. Default: the number of CPU cores, at most 8.
+     * Threads that render (and compose) reports side by side while the main thread claims, journals and sends. Default: one fewer than the CPU cores (the main thread keeps a core busy), at most 8. 0: render in the main thread (the default on one core: a second thread there only adds its own start-up).
      */
     workers?: number;
   };
@@ -458,7 +458,7 @@ export interface ResolvedConfig {
   };
   render: {
     /**
-     * Threads that render (and compose) reports side by side, each with its own files in flight. Default: the number of CPU cores, at most 8.
+     * Threads that render (and compose) reports side by side while the main thread claims, journals and sends. Default: one fewer than the CPU cores (the main thread keeps a core busy), at most 8. 0: render in the main thread (the default on one core: a second thread there only adds its own start-up).
      */
     workers?: number;
   };

@@ -8,7 +8,7 @@ import { expired, retryDelaySeconds } from '../queue/backoff.js';
 import { DOCUMENT_KINDS, kindFor, XDM_FILE, type StoredDocuments } from '../documents/kinds.js';
 import { messageFor, pdfFileName, prepareMessage, type PreparedMessage } from '../mail/compose.js';
 import { actionKind } from '../documents/action.js';
-import { storedCda } from '../apply/apply.js';
+import { xdmCda } from '../documents/xdm/read.js';
 import type { Transport } from '../mail/transport.js';
 import { maxBytesFor } from '../routing/patient.js';
 import type { LabReport } from '../model/labreport.types.js';
@@ -70,7 +70,8 @@ export class Deliverer {
       { ...eml, attempts: row.attempts + 1, first_attempt_at: row.first_attempt_at ?? now }, `attempt ${row.attempts + 1} via ${this.transport.name}`));
     if (!started) return 'later';
     raw ??= readFileSync(row.eml_path!);
-    const outcome = await this.transport.send({ deliveryId: `D${row.id}`, messageId: row.message_id, from: this.config.lab.mailbox, to: row.recipient, raw });
+    const outcome = await this.transport.send({ deliveryId: `D${row.id}`, messageId: row.message_id, from: this.config.lab.mailbox, to: row.recipient, raw,
+      proof: eml?.eml_path ?? row.eml_path ?? undefined });
     if (outcome.ok) {
       this.journal.relaxed(() => moveDelivery(this.journal, row.id, 'accept',
         { accepted_at: this.clock().toISOString(), last_reply: outcome.response, queue_id: outcome.queueId ?? null, reason: null, next_attempt_at: null }, outcome.response));
@@ -140,7 +141,7 @@ export function storedDocuments(layout: SpoolLayout, row: ReportRow, report: Lab
   const docs: StoredDocuments = { pdf: { filename, content: readFileSync(join(dir, filename)) } };
   if (existsSync(join(dir, XDM_FILE))) {
     docs.xdm = readFileSync(join(dir, XDM_FILE));
-    docs.cdaCode = row.cda_code ?? cdaCodeOf(storedCda(layout, row.set_id, row.version) ?? '');
+    docs.cdaCode = row.cda_code ?? cdaCodeOf(xdmCda(docs.xdm) ?? '');
   }
   return docs;
 }

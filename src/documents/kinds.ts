@@ -35,7 +35,8 @@ export interface DocumentKind {
 }
 
 export const XDM_FILE = 'IHE_XDM.ZIP';
-export const CDA_FILE = 'CDA.XML';
+/** The separate copy of the CDA that labmss 0.1 wrote beside the XDM (read, never written now). */
+export const LEGACY_CDA_FILE = 'CDA.XML';
 
 const pdfAttachment = (docs: StoredDocuments): Attachment =>
   ({ filename: docs.pdf.filename, content: docs.pdf.content, contentType: 'application/pdf' });

@@ -12,6 +12,8 @@ export interface OutgoingMessage {
   to: string;
   /** The exact bytes of the .eml, as kept in the spool. */
   raw: Buffer;
+  /** Where the spool keeps them (mail/D<n>.eml): a transport that files messages may link it rather than write a copy. */
+  proof?: string;
 }
 
 export type SendOutcome =

@@ -323,6 +323,11 @@ export class Journal {
 
   /** The allow-list check routing and every transport apply; `needsList`: without an imported list, refuse all. */
   allowlistPolicy(needsList: boolean): { check: AllowlistCheck; warning?: string } { return allowlistPolicy(this.db, needsList); }
+  /**
+   * The transports' last check before a message leaves, read through this connection at each call: a list
+   * imported meanwhile counts at once, and no connection is opened per message.
+   */
+  allowlistCheck(needsList: boolean): AllowlistCheck { return (address) => allowlistPolicy(this.db, needsList).check(address); }
 
   directoryView(): DirectoryView | undefined { return directoryView(this.db); }
 

@@ -76,8 +76,30 @@ export async function writeAtomic(path: string, data: FileData, opts: { exclusiv
  * is there complete or not at all. On a failure no temporary file is left behind.
  */
 export async function writeAllAtomic(files: ReadonlyArray<{ path: string; data: FileData; exclusive?: boolean }>): Promise<void> {
+  try {
+    await writeAllOnce(files);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    // A folder made earlier is gone (`purge`, a person): made again, once.
+    for (const f of files) knownDirs.delete(dirname(f.path));
+    await writeAllOnce(files);
+  }
+}
+
+/** Folders this process made or met (mail/, outbox/…): not made again before every file. */
+const knownDirs = new Set<string>();
+
+async function ensureDirs(dirs: string[]): Promise<void> {
+  if (knownDirs.size > 1000) knownDirs.clear();
+  await Promise.all(dirs.filter((d) => !knownDirs.has(d)).map(async (dir) => {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    knownDirs.add(dir);
+  }));
+}
+
+async function writeAllOnce(files: ReadonlyArray<{ path: string; data: FileData; exclusive?: boolean }>): Promise<void> {
   const dirs = [...new Set(files.map((f) => dirname(f.path)))];
-  await Promise.all(dirs.map((dir) => mkdir(dir, { recursive: true, mode: 0o700 })));
+  await ensureDirs(dirs);
   // The temporary name never derives from the target's (a patient's name can make that too long).
   const tmps = files.map((f) => join(dirname(f.path), `.labmss-${process.pid}-${++writes}.tmp`));
   try {
@@ -103,12 +125,33 @@ export async function writeAllAtomic(files: ReadonlyArray<{ path: string; data: 
     await Promise.all(tmps.map((tmp) => unlink(tmp).catch(() => {})));
     throw err;
   }
+  await syncDirs(dirs);
+}
+
+/** fsyncs folders off the main thread, so the names just made in them survive a crash. */
+async function syncDirs(dirs: string[]): Promise<void> {
   await Promise.all(dirs.map(async (dir) => {
     try {
       const handle = await open(dir, 'r');
       try { await handle.sync(); } finally { await handle.close(); }
     } catch { /* some filesystems refuse fsync on directories; the renames are still atomic */ }
   }));
+}
+
+/**
+ * Files a kept proof under `dir/name` too, as a second name of the same file (a hard link: no second copy
+ * of the bytes, one folder sync). Undefined when it cannot (another filesystem, the name taken): write a copy.
+ */
+export async function linkProof(proof: string, dir: string, name: string): Promise<string | undefined> {
+  const path = join(dir, name);
+  try {
+    await ensureDirs([dir]);
+    await link(proof, path);
+  } catch {
+    return undefined;
+  }
+  await syncDirs([dir]);
+  return path;
 }
 
 /**

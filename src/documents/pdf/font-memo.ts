@@ -44,7 +44,10 @@ interface Run { glyphs: Glyph[]; positions: Position[]; advanceWidth: number }
  */
 interface Shaped { ids: Int32Array; codePoints: number[][]; positions: readonly Position[]; advanceWidth: number }
 
-/** Words per font kept; the least recently used go first. Words with digits (values, ids) are not kept. */
+/**
+ * Words per font kept; the least recently used go first. Words with digits are kept too: values, units,
+ * dates and ranges repeat from one report to the next (the ids that do not just pass through).
+ */
 const MAX_WORDS = 3000;
 interface FontMemo { scale: number; words: Map<string, Shaped>; positions: Map<string, Position> }
 const memo = new WeakMap<FontkitFont, FontMemo>();
@@ -97,7 +100,6 @@ function inDocument(font: FontkitFont, shaped: Shaped): Run {
 }
 
 function shaped(font: FontkitFont, scale: number, text: string): Shaped | undefined {
-  if (/\d/.test(text)) return undefined;
   let m = memo.get(font);
   if (!m || m.scale !== scale) memo.set(font, (m = { scale, words: new Map(), positions: new Map() }));
   let word = m.words.get(text);

@@ -10,11 +10,10 @@ import { documentTime } from '../cda/header.js';
 import type { XdmContext } from './context.js';
 import { indexHtm, readmeTxt } from './readme.js';
 import { metadataXml } from './metadata.js';
+import { CDA_PATH, METADATA_PATH } from './read.js';
 
 export type { XdmContext } from './context.js';
-
-export const CDA_PATH = 'IHE_XDM/SUBSET01/DOC0001.XML';
-export const METADATA_PATH = 'IHE_XDM/SUBSET01/METADATA.XML';
+export { CDA_PATH, METADATA_PATH } from './read.js';
 
 function zipDate(report: LabReport): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(documentTime(report));
