@@ -52,6 +52,8 @@ export class Pipeline {
   readonly layout: SpoolLayout;
   readonly gate: GateSetup;
   readonly deliverer: Deliverer;
+  /** Files claimed in turn whose plans are not applied yet, oldest first. */
+  private readonly inFlight: Array<{ prepared: Promise<Prepared>; summary: PassSummary; applied?: () => void }> = [];
 
   /** `renderPool`: documents drawn in worker threads, several files in flight (`run`); without one, in this thread. */
   constructor(readonly config: ResolvedConfig, readonly journal: Journal, readonly transport: Transport,
@@ -60,6 +62,11 @@ export class Pipeline {
     ensureSpool(this.layout);
     this.gate = new GateSetup(config, transportKind(config).needsAllowlist, renderPool);
     this.deliverer = new Deliverer(config, journal, this.layout, transport, clock);
+  }
+
+  /** ApplyTarget's: bodies the render pool prepared go to the deliverer. */
+  offerMessages(reportId: number, messages: Parameters<Deliverer['offer']>[1]): void {
+    this.deliverer.offer(reportId, messages);
   }
 
   // ── intake ────────────────────────────────────────────────────────────────────
@@ -74,33 +81,46 @@ export class Pipeline {
     }
   }
 
-  /**
-   * With a render pool, several files are prepared at once (their documents drawn in the pool's threads)
-   * while the main thread claims, journals and sends; their plans are applied strictly in claim order.
-   */
   private async intakeFiles(summary: PassSummary, opts: ProcessOptions, afterFile?: () => void): Promise<void> {
     await this.resumeIncoming(summary);
     const { ready, waiting } = await finishedFiles(this.config);
     summary.settling += waiting;
-    const inFlight = this.renderPool ? 2 * this.renderPool.size : 1;
-    const queue: Array<Promise<Prepared>> = [];
-    const applyOldest = async () => {
-      await this.applySpooled(await queue.shift()!, summary);
-      afterFile?.();
-    };
-    try {
-      for (const c of ready) {
-        const spooled = this.claim(c.path, summary);
-        if (!spooled) continue;
-        queue.push(this.prepareSpooled({ path: spooled, name: basename(c.path), opts, companionDir: this.config.paths.export }));
-        if (queue.length >= inFlight) await applyOldest();
-        await breathe();
-      }
-      while (queue.length) await applyOldest();
-    } finally {
-      // A fault stops the pass: the plans still in flight are dropped (their files stay claimed, resumed next time).
-      await Promise.all(queue);
+    for (const c of ready) {
+      await this.claimInTurn(c.path, summary, opts, afterFile);
+      await breathe();
     }
+    await this.applyClaimed();
+  }
+
+  /**
+   * Claims one export file and starts preparing it. With a render pool, several files are prepared at once
+   * (their documents drawn in the pool's threads) while this thread claims, journals and sends; the plans are
+   * applied strictly in claim order, the oldest once two files per thread are in flight (`applyClaimed`
+   * applies the rest). `applied` hears when this file's plan is applied. False when another process took the file first.
+   * A fault of the machine (TransientFault) drops the files still in flight: they stay claimed and are resumed.
+   */
+  async claimInTurn(path: string, summary: PassSummary, opts: ProcessOptions = {}, applied?: () => void): Promise<boolean> {
+    const spooled = this.claim(path, summary);
+    if (!spooled) return false;
+    this.inFlight.push({ prepared: this.prepareSpooled({ path: spooled, name: basename(path), opts, companionDir: this.config.paths.export }), summary, applied });
+    while (this.inFlight.length >= (this.renderPool ? 2 * this.renderPool.size : 1)) await this.applyOldest();
+    return true;
+  }
+
+  /** Applies every file claimed in turn that is still in flight. */
+  async applyClaimed(): Promise<void> {
+    while (this.inFlight.length) await this.applyOldest();
+  }
+
+  private async applyOldest(): Promise<void> {
+    const next = this.inFlight.shift()!;
+    try {
+      await this.applySpooled(await next.prepared, next.summary);
+    } catch (err) {
+      await Promise.all(this.inFlight.splice(0).map((f) => f.prepared));
+      throw err;
+    }
+    next.applied?.();
   }
 
   /**
@@ -146,10 +166,9 @@ export class Pipeline {
 
   /** Claims one export file (on any mount, see src/intake/claim.ts) and processes it; false when another process took it first. */
   async claimAndProcess(path: string, summary: PassSummary, opts: ProcessOptions = {}): Promise<boolean> {
-    const spooled = this.claim(path, summary);
-    if (!spooled) return false;
-    await this.processSpooled(spooled, basename(path), summary, opts);
-    return true;
+    const claimed = await this.claimInTurn(path, summary, opts);
+    await this.applyClaimed();
+    return claimed;
   }
 
   /** The spool path of a claimed export file, or undefined when another process took it first. */

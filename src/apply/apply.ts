@@ -12,7 +12,7 @@ import { labMessageId } from '../mail/message-id.js';
 import type { LabReport } from '../model/labreport.types.js';
 import type { LoincMapping } from '../loinc/mapping.js';
 import { formatWarning } from '../inputs/types.js';
-import type { AcceptPlan, FilePlan } from '../gate/plan.js';
+import type { AcceptPlan, FilePlan, ReportPlan } from '../gate/plan.js';
 import type { PassSummary } from '../summary.js';
 
 /**
@@ -24,6 +24,8 @@ export interface ApplyTarget {
   journal: Journal;
   layout: SpoolLayout;
   config: ResolvedConfig;
+  /** Message bodies the render pool prepared, for a report now in the journal (after the commit: its id is final). */
+  offerMessages?(reportId: number, messages: NonNullable<ReportPlan['documents']['messages']>): void;
 }
 
 export interface SpooledFile { id: number; path: string; name: string }
@@ -45,18 +47,22 @@ export async function applyPlan(plan: FilePlan, file: SpooledFile, to: ApplyTarg
   for (const r of plan.reports) await writeDocuments(layout, r.ids, r.report, r.documents);
   // The paper route: written before the commit that records it, so the journal never claims a missing print.
   for (const r of plan.reports) if (r.print) await writeAtomic(join(to.config.paths.print!, pdfFileName(r.report)), r.documents.pdf);
-  journal.tx(() => recordPlan(plan, file, to, summary));
+  const recorded = journal.tx(() => recordPlan(plan, file, to, summary));
   moveTo(file.path, layout.done, file.name);
+  for (const [reportId, r] of recorded) if (r.documents.messages) to.offerMessages?.(reportId, r.documents.messages);
 }
 
-function recordPlan(plan: AcceptPlan, file: SpooledFile, { journal, config }: ApplyTarget, summary: PassSummary): void {
+/** Records the plan; returns each report's journal id. */
+function recordPlan(plan: AcceptPlan, file: SpooledFile, { journal, config }: ApplyTarget, summary: PassSummary): Array<[number, ReportPlan]> {
   const messageIdFor = (n: number) => labMessageId(config.lab.mailbox, journal.instanceId, n);
+  const recorded: Array<[number, ReportPlan]> = [];
   for (const r of plan.reports) {
     const reportId = journal.addReport({
       file_id: file.id, idx: r.index, set_id: r.ids.setId, version: r.ids.version, document_id: r.ids.documentId,
       status: r.report.status, dossier: r.report.request.fillerId ?? r.report.request.placerId ?? null, stage: r.stage,
       json: JSON.stringify(r.report), cda_code: r.documents.cdaCode ?? null,
     });
+    recorded.push([reportId, r]);
     summary.reports++;
     if (r.documents.stage2Problem) {
       journal.event('warning', { report: reportId }, `no CR-BIO for this report, sent as PDF (stage 1): ${r.documents.stage2Problem}`);
@@ -76,6 +82,7 @@ function recordPlan(plan: AcceptPlan, file: SpooledFile, { journal, config }: Ap
     `${plan.format}: ${plan.reports.length} report(s)${warnings.length ? `, ${warnings.length} warning(s)` : ''}`);
   for (const w of warnings) journal.event('warning', { file: file.id }, formatWarning(w));
   for (const n of plan.notes) journal.event('warning', { file: file.id }, n);
+  return recorded;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Logger } from './logger.js';
 import { PathQueue } from './path-queue.js';
 import { breathe, SerialJob } from '../queue/serial.js';
 import { watchExport, type ExportWatcher } from './watcher.js';
+import { createRenderPool, renderWorkers, type RenderPool } from '../documents/pool.js';
 
 export interface DaemonDeps {
   journal: Journal;
@@ -24,7 +25,7 @@ export interface DaemonDeps {
 }
 
 /** What the daemon works with; replaced as a whole when the config is reloaded. */
-interface Context { config: ResolvedConfig; pipeline: Pipeline; transport: Transport; looker: ExportLooker }
+interface Context { config: ResolvedConfig; pipeline: Pipeline; transport: Transport; looker: ExportLooker; pool?: RenderPool }
 
 const FIRST_FAULT_DELAY_MS = 5_000;
 const MAX_FAULT_DELAY_MS = 300_000;
@@ -35,9 +36,10 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 /**
  * `labmss watch`: files are claimed one at a time in arrival order by a single intake lane (the order
- * in which versions of a report are numbered is the order they arrived), while deliveries go out through
- * a serialized delivery pass with `watch.concurrency` messages in flight. Memory and open files stay
- * bounded whatever the size of a burst: the queue holds paths, not contents.
+ * in which versions of a report are numbered is the order they arrived); with render threads a few are
+ * prepared ahead and applied in that order. Deliveries go out through a serialized delivery pass with
+ * `watch.concurrency` messages in flight. Memory and open files stay bounded whatever the size of a
+ * burst: the queue holds paths, not contents.
  */
 export class Daemon {
   private ctx: Context;
@@ -78,7 +80,10 @@ export class Daemon {
     const transport = this.deps.createTransport(config);
     try {
       const looker = new ExportLooker(config.paths.export, intakeRules(config));
-      return { config, transport, looker, pipeline: new Pipeline(config, this.deps.journal, transport) };
+      // Threads start on the first file, not before: an idle daemon keeps one.
+      const workers = renderWorkers(config.render.workers);
+      const pool = workers > 0 ? createRenderPool(workers) : undefined;
+      return { config, transport, looker, pool, pipeline: new Pipeline(config, this.deps.journal, transport, undefined, pool) };
     } catch (err) {
       void transport.close();
       throw err;
@@ -229,8 +234,14 @@ export class Daemon {
   }
 
   private async runIntake(): Promise<void> {
+    let ctx = this.ctx;
     while (!this.stopping) {
       const path = this.queue.shift();
+      // Nothing more to claim now, or a reload: the files prepared ahead are applied first (the old
+      // context's threads are closed only then: a plan made stale is prepared again in them).
+      if (path === undefined || ctx !== this.ctx) await this.applyClaimed(ctx.pipeline);
+      if (ctx !== this.ctx) void ctx.pool?.close();
+      ctx = this.ctx;
       if (path === undefined) {
         await this.queue.wait();
         continue;
@@ -241,6 +252,8 @@ export class Daemon {
       // messages are waiting, instead of rendering the whole burst before the first doctor gets anything.
       if (this.ctx.pipeline.journal.pendingCount() > 16 * this.ctx.config.watch.concurrency) await this.delivery.idle();
     }
+    // Stopping: the file under way and those prepared ahead finish.
+    await this.applyClaimed(ctx.pipeline);
   }
 
   private async processFile(path: string): Promise<void> {
@@ -248,16 +261,27 @@ export class Daemon {
     // A file's name is often the patient's: it is logged at debug level only (`labmss log` has it).
     const file = basename(path);
     try {
-      const claimed = await this.ctx.pipeline.claimAndProcess(path, summary);
+      // An earlier file's fault can surface here (it is applied first): this one then stays claimed, resumed after the wait.
+      await this.ctx.pipeline.claimInTurn(path, summary, {}, () => this.processed(file, summary));
       this.ctx.looker.settler.forget(file);
-      if (!claimed) return;
     } catch (err) {
       if (err instanceof TransientFault) return this.waitOutFault(err);
       // File names are often patients' names: only at debug level.
       this.log.debug({ file }, 'file not claimed');
       this.log.error({ err: message(err) }, 'file not claimed; it stays in the export folder and is tried again at the next scan');
-      return;
     }
+  }
+
+  private async applyClaimed(pipeline: Pipeline): Promise<void> {
+    try {
+      await pipeline.applyClaimed();
+    } catch (err) {
+      if (err instanceof TransientFault) return this.waitOutFault(err);
+      throw err;
+    }
+  }
+
+  private processed(file: string, summary: PassSummary): void {
     this.count(summary);
     const outcome = summary.quarantined.length ? 'quarantined' : summary.duplicates.length ? 'duplicate' : 'parsed';
     this.log.debug({ file, outcome }, 'file processed');
@@ -338,6 +362,8 @@ export class Daemon {
     this.startWatcher();
     this.startTimers();
     void this.delivery.idle().then(() => old.transport.close());
+    // The intake lane applies the files the old context prepared ahead, then closes its threads.
+    this.queue.wake();
     this.log.info({ export: next.config.paths.export, transport: next.transport.name }, 'config reloaded');
     this.releaseHeld();
     this.delivery.kick();
@@ -359,5 +385,6 @@ export class Daemon {
     await this.watcher?.close();
     await Promise.all([this.intakeLane, this.delivery.close(), this.receipts.close()]);
     await this.ctx.transport.close();
+    await this.ctx.pool?.close();
   }
 }

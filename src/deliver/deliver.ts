@@ -5,7 +5,7 @@ import type { DeliveryRow, Journal, ReportRow } from '../queue/journal.js';
 import { moveDelivery } from '../queue/delivery-state.js';
 import { keepProof, reportDir, sha256, type SpoolLayout } from '../queue/spool.js';
 import { expired, retryDelaySeconds } from '../queue/backoff.js';
-import { DOCUMENT_KINDS, kindFor, XDM_FILE, type StoredDocuments } from '../documents/kinds.js';
+import { DOCUMENT_KINDS, kindFor, XDM_FILE, type DocumentKindId, type StoredDocuments } from '../documents/kinds.js';
 import { messageFor, pdfFileName, prepareMessage, type PreparedMessage } from '../mail/compose.js';
 import { actionKind } from '../documents/action.js';
 import { xdmCda } from '../documents/xdm/read.js';
@@ -94,19 +94,30 @@ export class Deliverer {
     return outcome.certificate ? 'stop' : 'later';
   }
 
+  /** Bodies a render thread prepared with the documents of a report just journaled: its messages need only their headers. */
+  offer(reportId: number, messages: Partial<Record<DocumentKindId, PreparedMessage>>): void {
+    for (const [kind, prepared] of Object.entries(messages) as Array<[DocumentKindId, PreparedMessage]>) {
+      this.keep(`${reportId}:${DOCUMENT_KINDS[kind].stage}`, Promise.resolve(prepared));
+    }
+  }
+
+  /** Least recently used first out: the reports whose recipients are being sent now stay. */
+  private keep(key: string, prepared: Promise<PreparedMessage>): void {
+    this.bodies.delete(key);
+    this.bodies.set(key, prepared);
+    if (this.bodies.size > KEPT_BODIES) this.bodies.delete(this.bodies.keys().next().value!);
+  }
+
   /** One message: the report's body (documents, base64) is built once per report and kind, only the headers per recipient. */
   private async compose(d: DeliveryRow): Promise<Buffer> {
     const stage: 1 | 2 = d.stage === 2 ? 2 : 1;
     const key = `${d.report_id}:${stage}`;
     let prepared = this.bodies.get(key);
-    if (prepared) this.bodies.delete(key);
-    else {
+    if (!prepared) {
       prepared = this.prepareBody(d.report_id, stage);
       prepared.catch(() => this.bodies.delete(key));
     }
-    // Least recently used first out: the reports whose recipients are being sent now stay.
-    this.bodies.set(key, prepared);
-    if (this.bodies.size > KEPT_BODIES) this.bodies.delete(this.bodies.keys().next().value!);
+    this.keep(key, prepared);
     return messageFor(await prepared, {
       to: { address: d.recipient, role: d.role },
       messageId: d.message_id,

@@ -27,7 +27,7 @@ export interface MessageOptions {
   from: ComposeInput['from'];
   nil: string;
   readReceipt: boolean;
-  /** The document kinds the report's recipients get (kindFor); a structured kind is skipped when the report has no CDA. */
+  /** The document kinds the report's recipients get (kindFor); without a CDA a structured kind falls back to the PDF report, as kindFor does. */
   kinds: DocumentKindId[];
 }
 

@@ -3,6 +3,7 @@ import { renderDocuments, type RenderedDocuments } from './render.js';
 import type { RenderJob, RenderReply, WireReport } from './pool.js';
 import { pdfFileName, prepareMessage } from '../mail/compose.js';
 import { DOCUMENT_KINDS } from './kinds.js';
+import { actionKind } from './action.js';
 
 /**
  * A render thread of the pool: renders one job at a time with the same renderDocuments as the main thread,
@@ -33,11 +34,12 @@ async function withMessages(job: RenderJob, docs: RenderedDocuments): Promise<Wi
   if (!job.message) return docs;
   const messages: NonNullable<WireReport['messages']> = {};
   const documents = { pdf: { filename: pdfFileName(job.report), content: docs.pdf }, xdm: docs.xdm, cdaCode: docs.cdaCode };
-  for (const id of job.message.kinds) {
-    const kind = DOCUMENT_KINDS[id];
-    if (kind.structured && !docs.xdm) continue;
-    const { from, nil, readReceipt } = job.message;
-    const prepared = await prepareMessage({ report: job.report, from, nil, readReceipt, kind, documents });
+  const { from, nil, readReceipt } = job.message;
+  // The deliverer's own choice, made once the documents are known (kindFor, actionKind): what it would compose.
+  const ids = new Set(job.message.kinds.map((id) => (DOCUMENT_KINDS[id].structured && !docs.xdm ? 'pdf-report' : id)));
+  for (const id of ids) {
+    const prepared = await prepareMessage({ report: job.report, from, nil, readReceipt, kind: DOCUMENT_KINDS[id], documents,
+      action: actionKind(job.report, job.ids.version) });
     messages[id] = { ...prepared, input: { ...prepared.input, kind: id } };
   }
   return { ...docs, messages };

@@ -1,6 +1,7 @@
 import type { InputLocation, ParseWarning } from '../inputs/types.js';
 import type { LabReport } from '../model/labreport.types.js';
-import type { DocumentIds, RenderedDocuments } from '../documents/render.js';
+import type { DocumentIds } from '../documents/render.js';
+import type { RenderedReport } from '../documents/pool.js';
 import type { DocumentKindId } from '../documents/kinds.js';
 import type { RecipientRole } from '../routing/resolve.js';
 import type { Hold } from './hold.js';
@@ -47,7 +48,8 @@ export interface ReportPlan {
   ids: DocumentIds;
   /** Stage the report is journaled at: 2 when its CR-BIO could be made for the stage-2 recipients. */
   stage: 1 | 2;
-  documents: RenderedDocuments;
+  /** With a render pool, also the message bodies of the kinds its recipients get. */
+  documents: RenderedReport;
   /** Holds on the whole report: every delivery of it waits for a person. */
   holds: Hold[];
   deliveries: PlannedDelivery[];

@@ -3,8 +3,9 @@ import type { LabReport } from '../model/labreport.types.js';
 import { labReportProblems } from '../model/validate.js';
 import { InputError, parseInput, type ParseResult } from '../inputs/index.js';
 import { documentIdFor, orderKey, setIdFor } from '../documents/ids.js';
-import { renderDocuments, type DocumentIds, type RenderedDocuments } from '../documents/render.js';
-import { kindFor } from '../documents/kinds.js';
+import { renderDocuments, type DocumentIds } from '../documents/render.js';
+import { kindFor, type DocumentKindId } from '../documents/kinds.js';
+import type { RenderedReport } from '../documents/pool.js';
 import type { LoincMapping } from '../loinc/mapping.js';
 import { routeReport, type Recipient, type RoutingContext, type Unrouted } from '../routing/resolve.js';
 import { sha256 } from '../queue/spool.js';
@@ -41,8 +42,11 @@ export interface GateContext {
   to?: string[];
   /** Render the CDA and XDM whatever the recipients get (the `render` command). */
   renderStructured?: boolean;
-  /** Where documents are drawn: renderDocuments in this thread by default, or a pool of worker threads. */
-  render?: typeof renderDocuments;
+  /**
+   * Where documents are drawn: renderDocuments in this thread by default, or a pool of worker threads,
+   * which also prepares the message bodies of `kinds` (the deliverer then only adds each recipient's headers).
+   */
+  render?: (report: LabReport, ids: DocumentIds, opts: Parameters<typeof renderDocuments>[2], kinds: DocumentKindId[]) => Promise<RenderedReport>;
 }
 
 /** The gate: bytes and context in, the decision about the file out (see plan.ts). Writes nothing. */
@@ -69,10 +73,12 @@ export async function prepare(bytes: Buffer, ctx: GateContext): Promise<FilePlan
     const ids = versionOf(report, `${hash}#${index}`, versions, ctx);
     const routed = ctx.routing ? routeReport(report, ctx.routing, ctx.to) : { recipients: [], unrouted: [] };
     const wantsStructured = ctx.renderStructured || routed.recipients.some((r) => stageFor(r.address, ctx.config) === 2);
-    let documents: RenderedDocuments;
+    let documents: RenderedReport;
     try {
       const previousCda = ids.version > 1 ? ctx.previousCda(ids.setId, ids.version - 1) : undefined;
-      documents = await (ctx.render ?? renderDocuments)(report, ids, { lab: ctx.config.lab, stage2: wantsStructured, mapping: ctx.mapping, previousCda });
+      const opts = { lab: ctx.config.lab, stage2: wantsStructured, mapping: ctx.mapping, previousCda };
+      const kinds = [...new Set(routed.recipients.map((r) => kindFor(stageFor(r.address, ctx.config), report, true)))];
+      documents = await (ctx.render ? ctx.render(report, ids, opts, kinds) : renderDocuments(report, ids, opts));
     } catch (err) {
       return { verdict: 'quarantine', sha256: hash, format: parsed.format, reason: `${ctx.file}: report ${index + 1}: cannot render a document: ${(err as Error).message}` };
     }
@@ -99,7 +105,7 @@ function parseChecked(bytes: Buffer, ctx: GateContext): ParseResult {
   return parsed;
 }
 
-function planReport(index: number, report: LabReport, ids: DocumentIds, documents: RenderedDocuments,
+function planReport(index: number, report: LabReport, ids: DocumentIds, documents: RenderedReport,
   routed: { recipients: Recipient[]; unrouted: Unrouted[] }, holds: Hold[], ctx: GateContext): ReportPlan {
   const structuredPossible = !documents.stage2Problem;
   const reportHold = holds[0];

@@ -1,13 +1,19 @@
 /** The render pool: the same bytes as rendering in the main thread, and a crashing report held after one retry. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { createRenderPool, RenderCrashError } from '../../src/documents/pool.js';
 import { renderDocuments } from '../../src/documents/render.js';
 import { corpusOptions, corpusReports } from '../helpers/document-corpus.js';
 import { fixtures } from '../helpers/paths.js';
-import { sampleReport } from '../helpers/lab.js';
+import { sampleReport, tempLab } from '../helpers/lab.js';
+import { Journal } from '../../src/queue/journal.js';
+import { Pipeline } from '../../src/pipeline.js';
+import { OutboxTransport } from '../../src/mail/outbox.js';
+import { emptySummary } from '../../src/summary.js';
+import { reportDir, spoolLayout } from '../../src/queue/spool.js';
 import type { LabReport } from '../../src/model/labreport.types.js';
 import { composeMessage, messageFor, pdfFileName } from '../../src/mail/compose.js';
 import { withBoundaryErased } from '../helpers/compose-cases.js';
@@ -98,5 +104,40 @@ test('with message options the thread also prepares the message bodies: the same
     assert.equal(b.messages!['crbio-xdm'], undefined, 'no CR-BIO: no structured message');
   } finally {
     await pool.close();
+  }
+});
+
+test('run with two render threads: the deliverer sends the bodies they prepared, the same messages as composed from the stored documents', async () => {
+  const lab = tempLab({ stage: 2, lab: { name: 'Laboratoire de Test', finess: '750000001', mailbox: 'labo-test@mss.test', timezone: 'Europe/Paris',
+    director: { rpps: '10000000009', familyName: 'LEROY', givenName: 'Claire' } } });
+  writeFileSync(join(lab.exportDir, 'a.json'), JSON.stringify(sampleReport(21, { copiesTo: [{ code: 'DURA02', familyName: 'DURAND' }] })));
+  mkdirSync(lab.config.paths.state, { recursive: true });
+  const journal = Journal.open(lab.config.paths.state, { actor: 'test' });
+  const clock = () => new Date('2026-11-20T13:00:00Z');
+  const outbox = join(lab.config.paths.state, 'outbox');
+  const pool = createRenderPool(2);
+  try {
+    const pipeline = new Pipeline(lab.config, journal, new OutboxTransport(outbox), clock, pool);
+    const s = emptySummary();
+    await pipeline.intake(s);
+    // Composing from the stored documents would need them: gone, the prepared bodies must be what is sent.
+    const row = journal.report(1)!;
+    const dir = reportDir(spoolLayout(lab.config.paths.state), row.set_id, row.version);
+    const stored = readdirSync(dir).map((n) => [n, readFileSync(join(dir, n))] as const);
+    rmSync(dir, { recursive: true });
+    await pipeline.deliverDue(s);
+    assert.equal(s.sent, 2);
+    // The same messages as the main thread composes from the stored documents (MIME boundaries aside).
+    mkdirSync(dir, { recursive: true });
+    for (const [n, bytes] of stored) writeFileSync(join(dir, n), bytes);
+    const fresh = new Pipeline(lab.config, journal, new OutboxTransport(mkdtempSync(join(lab.config.paths.state, 'again-'))), clock);
+    for (const d of [journal.delivery(1)!, journal.delivery(2)!]) {
+      const sent = readFileSync(join(outbox, `D${d.id}.eml`));
+      const again = await (fresh.deliverer as unknown as { compose(d: unknown): Promise<Buffer> }).compose(d);
+      assert.ok(withBoundaryErased(sent).equals(withBoundaryErased(again)), `D${d.id}`);
+    }
+  } finally {
+    await pool.close();
+    journal.close();
   }
 });

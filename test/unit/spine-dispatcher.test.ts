@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { Pipeline } from '../../src/pipeline.js';
@@ -8,6 +8,8 @@ import { emptySummary, exitCodeOf } from '../../src/summary.js';
 import { Journal } from '../../src/queue/journal.js';
 import { moveDelivery } from '../../src/queue/delivery-state.js';
 import { OutboxTransport } from '../../src/mail/outbox.js';
+import { reportDir, spoolLayout } from '../../src/queue/spool.js';
+import { storedCda } from '../../src/apply/apply.js';
 import type { OutgoingMessage, SendOutcome, Transport } from '../../src/mail/transport.js';
 import { sampleReport, tempLab } from '../helpers/lab.js';
 import { CDA_CASES, cdaContext, loadReport } from '../helpers/cda-fixtures.js';
@@ -219,6 +221,40 @@ test('stage 2 with what CR-BIO needs: IHE_XDM.ZIP and the PDF, with the MSSanté
   assert.equal(m.headers.get('x-mss-codecda'), '11502-2');
   assert.equal(m.headers.get('x-mss-ins'), 'N');
   assert.match(m.subject!, /^XDM\/1\.0\/DDM\+CR d'examens biologiques PATIENT13 Élodie 02\/01\/1980$/);
+
+  // Each document is written once: the CDA lives in the XDM (read back from there), no CDA.XML beside it.
+  const row = journal.report(1)!;
+  const dir = reportDir(spoolLayout(lab.config.paths.state), row.set_id, row.version);
+  assert.deepEqual(readdirSync(dir).sort(), ['20261120_CR-BIO_PATIENT13_Elodie_DOS13.pdf', 'IHE_XDM.ZIP']);
+  const cda = storedCda(spoolLayout(lab.config.paths.state), row.set_id, row.version)!;
+  assert.match(cda, /^<\?xml version="1\.0" encoding="UTF-8"\?><ClinicalDocument /);
+  // A report version labmss 0.1 stored (CDA.XML, no XDM) still gives its CDA.
+  rmSync(join(dir, 'IHE_XDM.ZIP'));
+  writeFileSync(join(dir, 'CDA.XML'), cda);
+  assert.equal(storedCda(spoolLayout(lab.config.paths.state), row.set_id, row.version), cda);
+
+  // The outbox's message is the kept proof under a second name: one file, not a copy.
+  const proof = statSync(journal.delivery(1)!.eml_path!);
+  const filed = statSync(join(outbox(lab), 'D1.eml'));
+  assert.equal(filed.ino, proof.ino);
+  assert.equal(proof.nlink, 2);
+});
+
+test('an outbox on another filesystem than the proofs gets a written copy', async () => {
+  const lab = tempLab();
+  writeFileSync(join(lab.exportDir, 'a.json'), JSON.stringify(sampleReport(14)));
+  // /dev/shm is a tmpfs: a hard link from the state directory there fails (EXDEV).
+  assert.ok(existsSync('/dev/shm'), 'this test needs /dev/shm (a tmpfs) to put the outbox on another filesystem');
+  const elsewhere = mkdtempSync('/dev/shm/labmss-outbox-');
+  try {
+    const { journal, dispatcher } = open(lab, new OutboxTransport(elsewhere));
+    assert.equal((await pass(dispatcher)).sent, 1);
+    const proof = journal.delivery(1)!.eml_path!;
+    assert.ok(readFileSync(join(elsewhere, 'D1.eml')).equals(readFileSync(proof)));
+    assert.equal(statSync(proof).nlink, 1);
+  } finally {
+    rmSync(elsewhere, { recursive: true, force: true });
+  }
 });
 
 test('X-MSS-CODECDA is the code of the CDA that is sent: a carried document keeps its own', async () => {
