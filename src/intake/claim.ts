@@ -86,27 +86,28 @@ export function resumeClaims(places: ClaimPlaces, consumeFor: (name: string) => 
 }
 
 /**
- * Steps 2 and 3. `syncTaken`: the rename of step 1 not made durable yet. On one filesystem the two renames
- * are then synced together, the spool folder first: a power cut can only put the file back where it was
- * (export or `.labmss/`), or leave a stale name there beside the spooled file, which resumeClaims removes
- * (and the journal's hash would refuse a second processing). Across filesystems step 1 is made durable before the copy.
+ * Steps 2 and 3. `syncExport`, given when step 1's rename is not durable yet, syncs the export folder. On one
+ * filesystem both renames are then made durable together, the spool folder first: a power cut can only put
+ * the file back where it was (export or `.labmss/`), or leave a stale name there beside the spooled file,
+ * which resumeClaims removes (and the journal's hash would refuse a second processing). Across filesystems
+ * step 1 is made durable before the copy.
  */
-function spoolTaken(taken: string, places: ClaimPlaces, onStep?: (step: ClaimStep) => void, syncTaken?: () => void): string {
+function spoolTaken(taken: string, places: ClaimPlaces, onStep?: (step: ClaimStep) => void, syncExport?: () => void): string {
   const name = basename(taken);
   const target = join(places.incoming, name);
   try {
     renameSync(taken, target);
     fsyncDir(places.incoming);
-    if (syncTaken) syncTaken();
+    if (syncExport) syncExport();
     else fsyncDir(places.taken);
     try { chmodSync(target, 0o600); } catch { /* the LIS may own the file; the spool folder is 0700 anyway */ }
     return target;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
   }
-  if (syncTaken) {
+  if (syncExport) {
     fsyncDir(places.taken);
-    syncTaken();
+    syncExport();
   }
   // Another filesystem (a share, another disk, a bind mount): copy, make it durable, then name it.
   const copy = join(places.incoming, `.${name}.claim`);
