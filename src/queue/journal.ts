@@ -141,8 +141,9 @@ export class Journal {
    * Outside any transaction only.
    */
   relaxed<T>(fn: () => T): T {
-    this.db.pragma('synchronous = NORMAL');
-    try { return fn(); } finally { this.db.pragma('synchronous = FULL'); }
+    // Prepared statements (kept), not db.pragma(), which compiles its statement at every call.
+    this.db.prepare('PRAGMA synchronous = NORMAL').run();
+    try { return fn(); } finally { this.db.prepare('PRAGMA synchronous = FULL').run(); }
   }
 
   event(kind: string, refs: EventRefs, detail?: string, states?: { from?: string | null; to?: string | null }): void {
