@@ -99,9 +99,15 @@ export async function benchWatch(): Promise<{ figures: Figure[]; details: object
   const outbox = join(lab.config.paths.state, 'outbox');
   let peak = 0;
   let peakAtHalf = 0;
+  let done = 0;
+  let countedAt = -Infinity;
   await until(() => {
     peak = Math.max(peak, peakRssMb(daemon.child.pid!));
-    const done = existsSync(outbox) ? readdirSync(outbox).length : 0;
+    // Listing up to 10,000 names at every 50 ms tick took a tenth of a core from the daemon being measured.
+    if (performance.now() - countedAt >= 500) {
+      countedAt = performance.now();
+      done = existsSync(outbox) ? readdirSync(outbox).length : 0;
+    }
     if (done < BACKLOG / 2) peakAtHalf = peak;
     return done >= BACKLOG;
   }, 3_600_000, `${BACKLOG} messages in the outbox`);
