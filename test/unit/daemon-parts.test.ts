@@ -1,10 +1,11 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PathQueue } from '../../src/daemon/path-queue.js';
 import { watchExport } from '../../src/daemon/watcher.js';
 import { SerialJob } from '../../src/queue/serial.js';
+import { Journal } from '../../src/queue/journal.js';
 import { sampleReport, tempLab } from '../helpers/lab.js';
 import { ensureDist, startDaemon, until } from '../helpers/spawn-cli.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -101,4 +102,32 @@ test('SIGHUP: an invalid config is refused and the old one kept; a valid one is 
     daemon.child.kill('SIGTERM');
     assert.equal((await daemon.exited).code, 0);
   }
+});
+
+test('with a render thread, files prepared ahead are applied in arrival order, across a reload and a stop', async () => {
+  const lab = tempLab({ intake: { settleSeconds: 0.2 }, render: { workers: 1 } });
+  const daemon = startDaemon(lab.configFile);
+  const versions = 6;
+  try {
+    await daemon.waitForLog((l) => l.msg === 'watching');
+    // One order, six versions, one file each, written one after the other: versions follow arrival.
+    for (let v = 1; v <= versions; v++) {
+      const report = sampleReport(1, { comments: [`version ${v}`] });
+      writeFileSync(join(lab.exportDir, `v${v}.json`), JSON.stringify(report));
+      if (v === 3) daemon.child.kill('SIGHUP');
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    await until(() => daemon.logs.filter((l) => l.msg === 'file processed').length === versions, 30_000, 'every version processed');
+  } finally {
+    daemon.child.kill('SIGTERM');
+    assert.equal((await daemon.exited).code, 0);
+  }
+  const journal = Journal.open(lab.config.paths.state, { readonly: true });
+  try {
+    const rows = journal.allReports().map((r) => ({ version: r.version, comment: (JSON.parse(r.json) as { comments: string[] }).comments[0] }));
+    assert.deepEqual(rows, Array.from({ length: versions }, (_, i) => ({ version: i + 1, comment: `version ${i + 1}` })));
+  } finally {
+    journal.close();
+  }
+  assert.deepEqual(readdirSync(join(lab.config.paths.state, 'incoming')), [], 'nothing left claimed');
 });
