@@ -55,7 +55,7 @@ export class Pipeline {
   /** Files claimed in turn whose plans are not applied yet, oldest first. */
   private readonly inFlight: Array<{ prepared: Promise<Prepared>; summary: PassSummary; applied?: () => void }> = [];
 
-  /** `renderPool`: documents drawn in worker threads, several files in flight (`run`); without one, in this thread. */
+  /** `renderPool`: documents drawn in worker threads, several files in flight (`run`, `watch`); without one, in this thread. */
   constructor(readonly config: ResolvedConfig, readonly journal: Journal, readonly transport: Transport,
     private readonly clock: () => Date = () => new Date(), private readonly renderPool?: RenderPool) {
     this.layout = spoolLayout(config.paths.state);
@@ -96,15 +96,14 @@ export class Pipeline {
    * Claims one export file and starts preparing it. With a render pool, several files are prepared at once
    * (their documents drawn in the pool's threads) while this thread claims, journals and sends; the plans are
    * applied strictly in claim order, the oldest once two files per thread are in flight (`applyClaimed`
-   * applies the rest). `applied` hears when this file's plan is applied. False when another process took the file first.
+   * applies the rest). `applied` hears when this file's plan is applied (never, when another process took the file first).
    * A fault of the machine (TransientFault) drops the files still in flight: they stay claimed and are resumed.
    */
-  async claimInTurn(path: string, summary: PassSummary, opts: ProcessOptions = {}, applied?: () => void): Promise<boolean> {
+  async claimInTurn(path: string, summary: PassSummary, opts: ProcessOptions = {}, applied?: () => void): Promise<void> {
     const spooled = this.claim(path, summary);
-    if (!spooled) return false;
+    if (!spooled) return;
     this.inFlight.push({ prepared: this.prepareSpooled({ path: spooled, name: basename(path), opts, companionDir: this.config.paths.export }), summary, applied });
     while (this.inFlight.length >= (this.renderPool ? 2 * this.renderPool.size : 1)) await this.applyOldest();
-    return true;
   }
 
   /** Applies every file claimed in turn that is still in flight. */
@@ -162,13 +161,6 @@ export class Pipeline {
     }
     if (failure) throw failure;
     this.noteWaiting(summary);
-  }
-
-  /** Claims one export file (on any mount, see src/intake/claim.ts) and processes it; false when another process took it first. */
-  async claimAndProcess(path: string, summary: PassSummary, opts: ProcessOptions = {}): Promise<boolean> {
-    const claimed = await this.claimInTurn(path, summary, opts);
-    await this.applyClaimed();
-    return claimed;
   }
 
   /** The spool path of a claimed export file, or undefined when another process took it first. */

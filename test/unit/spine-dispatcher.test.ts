@@ -68,7 +68,8 @@ test('the same bytes are never sent twice unless forced', async () => {
   assert.ok(journal.events({}).some((e) => e.kind === 'duplicate' && /--force/.test(e.detail ?? '')));
   writeFileSync(join(lab.exportDir, 'forced.json'), body);
   const forced = emptySummary();
-  await dispatcher.claimAndProcess(join(lab.exportDir, 'forced.json'), forced, { force: true });
+  await dispatcher.claimInTurn(join(lab.exportDir, 'forced.json'), forced, { force: true });
+  await dispatcher.applyClaimed();
   await dispatcher.deliverDue(forced);
   assert.equal(forced.sent, 1);
 });
