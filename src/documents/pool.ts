@@ -32,7 +32,7 @@ export interface MessageOptions {
 }
 
 export interface RenderedReport extends RenderedDocuments {
-  /** With MessageOptions: prepareMessage of the report for each kind asked, for messageParts per recipient. */
+  /** With MessageOptions: prepareMessage of the report for each kind its recipients get, for messageFor per recipient. */
   messages?: Partial<Record<DocumentKindId, PreparedMessage>>;
 }
 

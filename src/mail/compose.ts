@@ -124,21 +124,15 @@ export async function prepareMessage(input: ReportMessageInput, baseBoundary = r
 }
 
 /**
- * The exact bytes of the message (.eml) to one recipient, in two pieces: its top-level headers as nodemailer
- * writes them, MSS names spelled (the parts are not encoded again), then the prepared body, shared, not
- * copied (a copy of a few hundred KB costs more than the headers). Write them as pieces, hash them with two updates.
+ * The exact bytes of the message (.eml) to one recipient: its top-level headers as nodemailer writes them,
+ * MSS names spelled, then the prepared body (the parts are not encoded again).
  */
-export function messageParts(prepared: PreparedMessage, recipient: RecipientMessageInput): [head: Buffer, body: Buffer] {
-  const head = spellHead(composer(prepared.input, recipient, prepared.baseBoundary).compile().buildHeaders());
-  return [Buffer.from(head + HEADER_END, 'latin1'), prepared.body];
-}
-
-/** The message to one recipient in one buffer: byte for byte what composeMessage gives. */
 export function messageFor(prepared: PreparedMessage, recipient: RecipientMessageInput): Buffer {
-  return Buffer.concat(messageParts(prepared, recipient));
+  const head = spellHead(composer(prepared.input, recipient, prepared.baseBoundary).compile().buildHeaders());
+  return Buffer.concat([Buffer.from(head + HEADER_END, 'latin1'), prepared.body]);
 }
 
-/** Builds the exact bytes of one message (.eml); for several recipients of a report, prepareMessage once and messageParts each. */
+/** Builds the exact bytes of one message (.eml); for several recipients of a report, prepareMessage once and messageFor each. */
 export async function composeMessage(input: ComposeInput): Promise<Buffer> {
   return messageFor(await prepareMessage(input), input);
 }

@@ -55,9 +55,6 @@ export function fsyncDir(dir: string): void {
 
 let writes = 0;
 
-/** What a spool file holds: bytes, text, or pieces written one after the other (a message's head and shared body). */
-export type FileData = Buffer | string | readonly Buffer[];
-
 /**
  * Writes bytes to `path` atomically (temp name in the same folder, fsync, rename, fsync folder), mode 0600.
  * Asynchronous: the file's write and fsync happen off the main thread, so messages keep going out while it
@@ -65,7 +62,7 @@ export type FileData = Buffer | string | readonly Buffer[];
  * `exclusive`: the file must not exist yet (proofs are never overwritten): EEXIST otherwise.
  * Whatever fails (a full disk, a name refused), no temporary file is left behind.
  */
-export async function writeAtomic(path: string, data: FileData, opts: { exclusive?: boolean } = {}): Promise<void> {
+export async function writeAtomic(path: string, data: Buffer | string, opts: { exclusive?: boolean } = {}): Promise<void> {
   await writeAllAtomic([{ path, data, exclusive: opts.exclusive }]);
 }
 
@@ -75,7 +72,7 @@ export async function writeAtomic(path: string, data: FileData, opts: { exclusiv
  * once per file. When it resolves, every file is durable under its name; after a crash before that, each
  * is there complete or not at all. On a failure no temporary file is left behind.
  */
-export async function writeAllAtomic(files: ReadonlyArray<{ path: string; data: FileData; exclusive?: boolean }>): Promise<void> {
+export async function writeAllAtomic(files: ReadonlyArray<{ path: string; data: Buffer | string; exclusive?: boolean }>): Promise<void> {
   try {
     await writeAllOnce(files);
   } catch (err) {
@@ -97,7 +94,7 @@ async function ensureDirs(dirs: string[]): Promise<void> {
   }));
 }
 
-async function writeAllOnce(files: ReadonlyArray<{ path: string; data: FileData; exclusive?: boolean }>): Promise<void> {
+async function writeAllOnce(files: ReadonlyArray<{ path: string; data: Buffer | string; exclusive?: boolean }>): Promise<void> {
   const dirs = [...new Set(files.map((f) => dirname(f.path)))];
   await ensureDirs(dirs);
   // The temporary name never derives from the target's (a patient's name can make that too long).
@@ -106,8 +103,7 @@ async function writeAllOnce(files: ReadonlyArray<{ path: string; data: FileData;
     await Promise.all(files.map(async ({ data }, i) => {
       const file = await open(tmps[i]!, 'wx', 0o600);
       try {
-        // A handle's writeFile goes on from where the last write ended: the pieces follow each other.
-        for (const piece of typeof data === 'string' || Buffer.isBuffer(data) ? [data] : data) await file.writeFile(piece);
+        await file.writeFile(data);
         await file.sync();
       } finally {
         await file.close();

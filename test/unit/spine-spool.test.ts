@@ -13,13 +13,13 @@ test('writeAtomic leaves the complete file, mode 0600, and no temporary name', a
   assert.deepEqual(readdirSync(join(dir, 'a')), ['x.eml']);
 });
 
-test('writeAllAtomic writes the documents of a file in one step: all complete, 0600, pieces in order, no temporary name', async () => {
+test('writeAllAtomic writes the documents of a file in one step: all complete, 0600, in several folders, no temporary name', async () => {
   const dir = tmpDir();
   const body = Buffer.alloc(300_000, 0x41);
   await writeAllAtomic([
     { path: join(dir, 'r', 'report.pdf'), data: Buffer.from('%PDF') },
     { path: join(dir, 'r', 'IHE_XDM.ZIP'), data: 'PK' },
-    { path: join(dir, 'mail', 'D1.eml'), data: [Buffer.from('Subject: x\r\n\r\n'), body] },
+    { path: join(dir, 'mail', 'D1.eml'), data: Buffer.concat([Buffer.from('Subject: x\r\n\r\n'), body]) },
   ]);
   assert.deepEqual(readdirSync(join(dir, 'r')).sort(), ['IHE_XDM.ZIP', 'report.pdf']);
   assert.deepEqual(readdirSync(join(dir, 'mail')), ['D1.eml']);
