@@ -21,9 +21,8 @@ export function register(program: Command): void {
       const summary = emptySummary();
       let receipts: PollResult | { error: string } | undefined;
       // Documents drawn in worker threads, on the other cores, while this thread claims, journals and sends.
-      const { createRenderPool, renderWorkers } = await import('../documents/pool.js');
-      const workers = renderWorkers(cfg.render.workers);
-      const pool = workers > 0 ? createRenderPool(workers) : undefined;
+      const { configuredRenderPool } = await import('../documents/pool.js');
+      const pool = configuredRenderPool(cfg.render.workers);
       try {
         const pipeline = new Pipeline(cfg, state.journal, transport, undefined, pool);
         await withProgress(globals(cmd), () => t().pass.progress({ claimed: summary.claimed, reports: summary.reports, sent: summary.sent }), async () => {

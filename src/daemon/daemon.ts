@@ -12,7 +12,7 @@ import type { Logger } from './logger.js';
 import { PathQueue } from './path-queue.js';
 import { breathe, SerialJob } from '../queue/serial.js';
 import { watchExport, type ExportWatcher } from './watcher.js';
-import { createRenderPool, renderWorkers, type RenderPool } from '../documents/pool.js';
+import { configuredRenderPool, type RenderPool } from '../documents/pool.js';
 
 export interface DaemonDeps {
   journal: Journal;
@@ -82,8 +82,7 @@ export class Daemon {
       const looker = new ExportLooker(config.paths.export, intakeRules(config));
       // Threads start on the first file. A render thread's young generation is kept to 16 MB (V8 gives it
       // more by default): the daemon's resident memory over a 2,000-file backlog, 210 → 194 MB, drain no slower.
-      const workers = renderWorkers(config.render.workers);
-      const pool = workers > 0 ? createRenderPool(workers, { resourceLimits: { maxYoungGenerationSizeMb: 16 } }) : undefined;
+      const pool = configuredRenderPool(config.render.workers, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
       return { config, transport, looker, pool, pipeline: new Pipeline(config, this.deps.journal, transport, undefined, pool) };
     } catch (err) {
       void transport.close();

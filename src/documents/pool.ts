@@ -71,8 +71,14 @@ export interface RenderPool {
  * a core busy (`run` of 200 reports on 2 cores: as fast with one thread as with two, 15 % less CPU: each
  * thread pays its own start-up and JIT); at most 8. 0 (one core): rendering stays in the main thread.
  */
-export function renderWorkers(configured?: number): number {
+function renderWorkers(configured?: number): number {
   return configured ?? Math.min(availableParallelism() - 1, 8);
+}
+
+/** The render pool `render.workers` asks for, or none (0: rendering stays in the main thread). */
+export function configuredRenderPool(configured: number | undefined, options: { resourceLimits?: ResourceLimits } = {}): RenderPool | undefined {
+  const workers = renderWorkers(configured);
+  return workers > 0 ? createRenderPool(workers, options) : undefined;
 }
 
 interface Pending {
