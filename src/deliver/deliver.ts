@@ -6,7 +6,7 @@ import { moveDelivery } from '../queue/delivery-state.js';
 import { keepProof, reportDir, sha256, type SpoolLayout } from '../queue/spool.js';
 import { expired, retryDelaySeconds } from '../queue/backoff.js';
 import { DOCUMENT_KINDS, kindFor, XDM_FILE, type DocumentKindId, type StoredDocuments } from '../documents/kinds.js';
-import { messageFor, pdfFileName, prepareMessage, type PreparedMessage } from '../mail/compose.js';
+import { labMessageSettings, messageFor, pdfFileName, prepareMessage, type PreparedMessage } from '../mail/compose.js';
 import { actionKind } from '../documents/action.js';
 import { xdmCda } from '../documents/xdm/read.js';
 import type { Transport } from '../mail/transport.js';
@@ -132,12 +132,10 @@ export class Deliverer {
     const documents = storedDocuments(this.layout, reportRow, report);
     return prepareMessage({
       report,
-      from: { address: this.config.lab.mailbox, name: this.config.lab.senderLabel ?? this.config.lab.name },
-      nil: this.config.message.nil,
+      ...labMessageSettings(this.config),
       kind: DOCUMENT_KINDS[kindFor(stage, report, documents.cdaCode !== undefined)],
       documents,
       action: actionKind(report, reportRow.version),
-      readReceipt: this.config.message.readReceipt,
     });
   }
 }

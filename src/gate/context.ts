@@ -9,6 +9,7 @@ import { mappingFromConfig, type LoincMapping } from '../loinc/index.js';
 import type { GateContext } from './prepare.js';
 import type { RoutingContext } from '../routing/resolve.js';
 import type { RenderPool } from '../documents/pool.js';
+import { labMessageSettings } from '../mail/compose.js';
 
 /**
  * What stays the same for every file of a process: the address book and the LOINC mapping, read once.
@@ -55,10 +56,8 @@ export class GateSetup {
       },
       force: file.force,
       to: file.to,
-      render: this.pool && ((report, ids, opts, kinds) => this.pool!.render(report, ids, opts, this.composeInPool ? {
-        from: { address: this.config.lab.mailbox, name: this.config.lab.senderLabel ?? this.config.lab.name },
-        nil: this.config.message.nil, readReceipt: this.config.message.readReceipt, kinds,
-      } : undefined)),
+      render: this.pool && ((report, ids, opts, kinds) => this.pool!.render(report, ids, opts,
+        this.composeInPool ? { ...labMessageSettings(this.config), kinds } : undefined)),
       renderStructured: file.renderStructured,
     };
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type MailComposerType from 'nodemailer/lib/mail-composer';
 import type { LabReport } from '../model/labreport.types.js';
+import type { ResolvedConfig } from '../config/load.js';
 import { actionKind, type ActionKind } from '../documents/action.js';
 import { displayDate, fileDate, patientDisplayName } from '../documents/names.js';
 import { MSS_HEADER_NAMES, reportDate, type DocumentKind, type StoredDocuments } from '../documents/kinds.js';
@@ -86,6 +87,15 @@ export interface PreparedMessage {
   baseBoundary: string;
   /** Everything after the top-level header block's blank line. */
   body: Buffer;
+}
+
+/** What every message of the lab says whatever the report: its sender, X-MSS-NIL, the read-receipt request. */
+export function labMessageSettings(config: ResolvedConfig): Pick<ReportMessageInput, 'from' | 'nil' | 'readReceipt'> {
+  return {
+    from: { address: config.lab.mailbox, name: config.lab.senderLabel ?? config.lab.name },
+    nil: config.message.nil,
+    readReceipt: config.message.readReceipt,
+  };
 }
 
 type MailComposer = typeof MailComposerType;
