@@ -27,8 +27,8 @@ export interface MessageOptions {
   from: ComposeInput['from'];
   nil: string;
   readReceipt: boolean;
-  /** The document kinds the report's recipients get (kindFor); without a CDA a structured kind falls back to the PDF report, as kindFor does. */
-  kinds: DocumentKindId[];
+  /** The stages the report's recipients get; the thread picks each one's document kind as the deliverer does (kindFor). */
+  stages: Array<1 | 2>;
 }
 
 export interface RenderedReport extends RenderedDocuments {

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { renderDocuments, type RenderedDocuments } from './render.js';
 import type { RenderJob, RenderReply, WireReport } from './pool.js';
 import { pdfFileName, prepareMessage } from '../mail/compose.js';
-import { DOCUMENT_KINDS } from './kinds.js';
+import { DOCUMENT_KINDS, kindFor } from './kinds.js';
 import { actionKind } from './action.js';
 
 /**
@@ -29,14 +29,14 @@ port.on('message', (job: RenderJob) => {
   });
 });
 
-/** The message bodies of the report for the kinds asked (a structured kind only with a CDA), encoded here, off the main thread. */
+/** The message bodies of the report for the stages asked, encoded here, off the main thread. */
 async function withMessages(job: RenderJob, docs: RenderedDocuments): Promise<WireReport> {
   if (!job.message) return docs;
   const messages: NonNullable<WireReport['messages']> = {};
   const documents = { pdf: { filename: pdfFileName(job.report), content: docs.pdf }, xdm: docs.xdm, cdaCode: docs.cdaCode };
   const { from, nil, readReceipt } = job.message;
   // The deliverer's own choice, made once the documents are known (kindFor, actionKind): what it would compose.
-  const ids = new Set(job.message.kinds.map((id) => (DOCUMENT_KINDS[id].structured && !docs.xdm ? 'pdf-report' : id)));
+  const ids = new Set(job.message.stages.map((stage) => kindFor(stage, job.report, docs.cdaCode !== undefined)));
   for (const id of ids) {
     const prepared = await prepareMessage({ report: job.report, from, nil, readReceipt, kind: DOCUMENT_KINDS[id], documents,
       action: actionKind(job.report, job.ids.version) });

@@ -56,8 +56,8 @@ export class GateSetup {
       },
       force: file.force,
       to: file.to,
-      render: this.pool && ((report, ids, opts, kinds) => this.pool!.render(report, ids, opts,
-        this.composeInPool ? { ...labMessageSettings(this.config), kinds } : undefined)),
+      render: this.pool && ((report, ids, opts, stages) => this.pool!.render(report, ids, opts,
+        this.composeInPool ? { ...labMessageSettings(this.config), stages } : undefined)),
       renderStructured: file.renderStructured,
     };
   }

@@ -4,7 +4,7 @@ import { labReportProblems } from '../model/validate.js';
 import { InputError, parseInput, type ParseResult } from '../inputs/index.js';
 import { documentIdFor, orderKey, setIdFor } from '../documents/ids.js';
 import { renderDocuments, type DocumentIds } from '../documents/render.js';
-import { kindFor, type DocumentKindId } from '../documents/kinds.js';
+import { kindFor } from '../documents/kinds.js';
 import type { RenderedReport } from '../documents/pool.js';
 import type { LoincMapping } from '../loinc/mapping.js';
 import { routeReport, type Recipient, type RoutingContext, type Unrouted } from '../routing/resolve.js';
@@ -44,9 +44,9 @@ export interface GateContext {
   renderStructured?: boolean;
   /**
    * Where documents are drawn: renderDocuments in this thread by default, or a pool of worker threads,
-   * which also prepares the message bodies of `kinds` (the deliverer then only adds each recipient's headers).
+   * which also prepares the message bodies for the recipients' `stages` (the deliverer then only adds each recipient's headers).
    */
-  render?: (report: LabReport, ids: DocumentIds, opts: Parameters<typeof renderDocuments>[2], kinds: DocumentKindId[]) => Promise<RenderedReport>;
+  render?: (report: LabReport, ids: DocumentIds, opts: Parameters<typeof renderDocuments>[2], stages: Array<1 | 2>) => Promise<RenderedReport>;
 }
 
 /** The gate: bytes and context in, the decision about the file out (see plan.ts). Writes nothing. */
@@ -72,13 +72,13 @@ export async function prepare(bytes: Buffer, ctx: GateContext): Promise<FilePlan
     const report = withConfiguredLab(parsedReport, ctx.config.lab);
     const ids = versionOf(report, `${hash}#${index}`, versions, ctx);
     const routed = ctx.routing ? routeReport(report, ctx.routing, ctx.to) : { recipients: [], unrouted: [] };
-    const wantsStructured = ctx.renderStructured || routed.recipients.some((r) => stageFor(r.address, ctx.config) === 2);
+    const stages = [...new Set(routed.recipients.map((r) => stageFor(r.address, ctx.config)))];
+    const wantsStructured = ctx.renderStructured || stages.includes(2);
     let documents: RenderedReport;
     try {
       const previousCda = ids.version > 1 ? ctx.previousCda(ids.setId, ids.version - 1) : undefined;
       const opts = { lab: ctx.config.lab, stage2: wantsStructured, mapping: ctx.mapping, previousCda };
-      const kinds = [...new Set(routed.recipients.map((r) => kindFor(stageFor(r.address, ctx.config), report, true)))];
-      documents = await (ctx.render ? ctx.render(report, ids, opts, kinds) : renderDocuments(report, ids, opts));
+      documents = await (ctx.render ? ctx.render(report, ids, opts, stages) : renderDocuments(report, ids, opts));
     } catch (err) {
       return { verdict: 'quarantine', sha256: hash, format: parsed.format, reason: `${ctx.file}: report ${index + 1}: cannot render a document: ${(err as Error).message}` };
     }

@@ -85,12 +85,12 @@ test('with message options the thread also prepares the message bodies: the same
   const pinned = JSON.parse(readFileSync(fixtures('documents.sha256.json'), 'utf8')) as Record<string, { cda: string | null }>;
   const withCda = corpus.find((c) => pinned[c.name]!.cda !== null)!;
   const withoutCda = corpus.find((c) => pinned[c.name]!.cda === null)!;
-  const message = { from: { address: 'labo@lab.mssante.fr', name: 'Laboratoire des Tilleuls' }, nil: 'NIL-1', readReceipt: true, kinds: ['pdf-report', 'crbio-xdm'] as DocumentKindId[] };
+  const message = { from: { address: 'labo@lab.mssante.fr', name: 'Laboratoire des Tilleuls' }, nil: 'NIL-1', readReceipt: true, stages: [1, 2] as Array<1 | 2> };
   const recipient = { to: { address: 'dr.martin@mss.test', name: 'Dr Jean MARTIN', role: 'prescriber' }, messageId: '<labmss.D1.x@lab.mssante.fr>', date: new Date('2026-11-20T13:00:00Z') };
   const pool = createRenderPool(1);
   try {
     const [a, b] = await Promise.all([pool.render(withCda.report, withCda.ids, opts, message), pool.render(withoutCda.report, withoutCda.ids, opts, message)]);
-    for (const kind of message.kinds) {
+    for (const kind of ['pdf-report', 'crbio-xdm'] as DocumentKindId[]) {
       const prepared = a.messages![kind]!;
       assert.ok(Buffer.isBuffer(prepared.body) && Buffer.isBuffer(prepared.input.documents.pdf.content));
       assert.equal(prepared.input.kind, DOCUMENT_KINDS[kind]);
