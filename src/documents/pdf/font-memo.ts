@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { subsetWriter, type TtfSubset } from './font-subset.js';
 
 /**
  * Process-wide memos for pdfkit's embedded fonts, so a render pays only for what is new in its text.
@@ -13,14 +14,17 @@ import PDFDocument from 'pdfkit';
  * So a document's bytes (ToUnicode included) depend on its own text only, never on what the process
  * rendered before.
  *
- * 2. Glyph outlines. The font subset of every document decodes each glyph it includes (only to find the
- *    parts of composite glyphs); the decoded outline of a glyph id never changes in a static font, so it
- *    is decoded once per process.
+ * 2. Glyph outlines and metrics. The font subset of every document decodes each glyph it includes (only to
+ *    find the parts of composite glyphs) and reads its metrics, which decodes its outline's header; in a
+ *    static font neither changes for a glyph id, so each is worked out once per process.
+ *
+ * 3. Font subsets: written by font-subset.ts, the same bytes as fontkit's writer.
  */
 
 interface Position { xAdvance: number; yAdvance: number; xOffset: number; yOffset: number; advanceWidth: number }
 interface Glyph { id: number; codePoints: number[]; advanceWidth: number }
 interface FontkitFont {
+  createSubset(): unknown;
   _glyphs: Record<number, unknown>;
   _variationProcessor?: unknown;
   layout(text: string): { glyphs: Glyph[]; positions: Array<Record<string, number>> };
@@ -135,16 +139,17 @@ function layoutCached(this: EmbeddedFont, text: string): Run {
   return run;
 }
 
-interface GlyphCode { id: number; _font: FontkitFont; _decode(): unknown }
-const outlines = new WeakMap<FontkitFont, Map<number, unknown>>();
+interface GlyphCode { id: number; _font: FontkitFont; _decode(): unknown; _getMetrics(): unknown; _metrics?: unknown }
 
-function memoDecode(decode: () => unknown) {
+/** `method` of a glyph, computed once per glyph id and font (a static font's glyph never changes). */
+function memoById(method: () => unknown) {
+  const byFont = new WeakMap<FontkitFont, Map<number, unknown>>();
   return function (this: GlyphCode): unknown {
-    // A variable font's outlines depend on the chosen instance: not memoised.
-    if (this._font._variationProcessor) return decode.call(this);
-    let byId = outlines.get(this._font);
-    if (!byId) outlines.set(this._font, (byId = new Map()));
-    if (!byId.has(this.id)) byId.set(this.id, decode.call(this));
+    // A variable font's outlines and metrics depend on the chosen instance: not memoised.
+    if (this._font._variationProcessor) return method.call(this);
+    let byId = byFont.get(this._font);
+    if (!byId) byFont.set(this._font, (byId = new Map()));
+    if (!byId.has(this.id)) byId.set(this.id, method.call(this));
     return byId.get(this.id);
   };
 }
@@ -162,10 +167,17 @@ export function installFontMemos(font: unknown): void {
   doc.font('probe');
   const embedded = Object.getPrototypeOf((doc as unknown as { _font: EmbeddedFont })._font) as EmbeddedFont;
   const glyph = Object.getPrototypeOf((font as FontkitFont).getGlyph(0, [])) as GlyphCode;
-  if (typeof embedded.layoutCached !== 'function' || typeof glyph._decode !== 'function') {
-    throw new Error('pdfkit or fontkit changed: EmbeddedFont.layoutCached or TTFGlyph._decode is gone (see src/documents/pdf/font-memo.ts)');
+  const subset = Object.getPrototypeOf((font as FontkitFont).createSubset()) as TtfSubset;
+  if (typeof embedded.layoutCached !== 'function' || typeof glyph._decode !== 'function' || typeof glyph._getMetrics !== 'function'
+    || typeof subset._addGlyph !== 'function' || typeof subset.encode !== 'function') {
+    throw new Error('pdfkit or fontkit changed: EmbeddedFont.layoutCached, TTFGlyph._decode/_getMetrics or TTFSubset._addGlyph/encode is gone (see src/documents/pdf/font-memo.ts)');
   }
   embedded.layoutCached = layoutCached;
-  glyph._decode = memoDecode(glyph._decode);
+  glyph._decode = memoById(glyph._decode);
+  const metrics = memoById(glyph._getMetrics);
+  glyph._getMetrics = function (this: GlyphCode) {
+    return (this._metrics ??= metrics.call(this));
+  };
+  subset.encode = subsetWriter(subset.encode);
   installed = true;
 }
