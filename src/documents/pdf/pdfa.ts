@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import PDFDocument from 'pdfkit';
+import { collect, installTextRuns } from './bytes.js';
 import { installFontMemos } from './font-memo.js';
 
 /**
@@ -45,6 +46,8 @@ function fonts(): Record<FontName, FontkitFont> {
     const load = (name: FontName) => fontkit.create(readFileSync(join(dir, FONT_FILES[name])));
     fontCache = { regular: load('regular'), bold: load('bold'), mono: load('mono') };
     installFontMemos(fontCache.regular);
+    const probe = new PDFDocument({ autoFirstPage: false, font: null as unknown as string } as PDFKit.PDFDocumentOptions);
+    installTextRuns(Object.getPrototypeOf((probe as unknown as PdfkitInternals).ref()) as Parameters<typeof installTextRuns>[0]);
   }
   // fontkit keeps each glyph with the code points of its first use, which pdfkit writes into ToUnicode:
   // starting every document with an empty glyph cache keeps the bytes independent of earlier renders.
@@ -94,6 +97,7 @@ interface PdfkitInternals {
   _id: Uint8Array;
   _addInfo(): void;
   appendXML(xml: string, newline?: boolean): void;
+  ref(): unknown;
 }
 
 export function createPdfaDocument(info: PdfaInfo): PDFKit.PDFDocument {
@@ -126,11 +130,5 @@ export function createPdfaDocument(info: PdfaInfo): PDFKit.PDFDocument {
 
 /** Ends the document and collects its bytes. */
 export function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.end();
-  });
+  return collect(doc as unknown as Parameters<typeof collect>[0]);
 }
