@@ -48,7 +48,9 @@ export async function applyPlan(plan: FilePlan, file: SpooledFile, to: ApplyTarg
   // The paper route: written before the commit that records it, so the journal never claims a missing print.
   for (const r of plan.reports) if (r.print) await writeAtomic(join(to.config.paths.print!, pdfFileName(r.report)), r.documents.pdf);
   const recorded = journal.tx(() => recordPlan(plan, file, to, summary));
-  moveTo(file.path, layout.done, file.name);
+  // Not synced: a power cut can only put the file back in incoming/, where start-up finds it finished in the
+  // journal and moves it again (Pipeline.resumeIncoming).
+  moveTo(file.path, layout.done, file.name, { durable: false });
   for (const [reportId, r] of recorded) if (r.documents.messages) to.offerMessages?.(reportId, r.documents.messages);
 }
 

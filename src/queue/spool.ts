@@ -205,11 +205,14 @@ export function boundedName(name: string, max = 160): string {
 }
 
 
-/** Moves a spooled file to another spool folder (done, quarantine) atomically; returns the new path. */
-export function moveTo(path: string, dir: string, name = basename(path)): string {
+/**
+ * Moves a spooled file to another spool folder (done, quarantine) atomically; returns the new path.
+ * `durable: false` leaves the folders unsynced, for a move that start-up redoes when a power cut undoes it.
+ */
+export function moveTo(path: string, dir: string, name = basename(path), { durable = true } = {}): string {
   const target = freeName(dir, name);
   renameSync(path, target);
-  fsyncDir(dir);
+  if (durable) fsyncDir(dir);
   return target;
 }
 

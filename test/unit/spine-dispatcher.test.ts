@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { Pipeline } from '../../src/pipeline.js';
@@ -296,4 +296,21 @@ test('a delivery deferred longer than retry.reportDeferredAfterHours is reported
   // Retried in this pass and deferred again, past the limit: cron hears of it.
   assert.equal(exitCodeOf(late), 1);
   assert.deepEqual(late.waiting.map((w) => [w.delivery, w.state]), [[1, 'deferred']]);
+});
+
+test('a finished file back in incoming/ (a power cut undid its unsynced move to done/) is moved again, not sent again', async () => {
+  const lab = tempLab();
+  const { journal, dispatcher } = open(lab, new OutboxTransport(outbox(lab)));
+  writeFileSync(join(lab.exportDir, 'r.json'), JSON.stringify(sampleReport(3)));
+  assert.equal((await pass(dispatcher)).sent, 1);
+  const done = join(lab.config.paths.state, 'done');
+  const [name] = readdirSync(done);
+  const row = journal.db.prepare('SELECT spool_path FROM files').get() as { spool_path: string };
+  renameSync(join(done, name!), row.spool_path);
+  const s = await pass(dispatcher);
+  assert.equal(s.reports, 0);
+  assert.equal(s.sent, 0);
+  assert.deepEqual(readdirSync(join(lab.config.paths.state, 'incoming')), []);
+  assert.deepEqual(readdirSync(done), [name]);
+  assert.deepEqual(readdirSync(outbox(lab)).filter((n) => n.endsWith('.eml')).length, 1);
 });
