@@ -24,18 +24,22 @@ function flatten(children: Child[], out: XNode[]): XNode[] {
   return out;
 }
 
+/** `@_name` for each attribute name, made once: a fresh key string per attribute of every node costs V8 a lookup to intern it. */
+const attributeKeys = new Map<string, string>();
+
 /** An element; attributes whose value is undefined are left out; children may be nested arrays, strings or nothing. */
 export function el(name: string, attrs?: Attrs | null, ...children: Child[]): XNode {
   const node: XNode = { [name]: flatten(children, []) };
   if (attrs) {
-    const a: Record<string, string> = {};
-    let any = false;
-    for (const [k, v] of Object.entries(attrs)) {
+    let a: Record<string, string> | undefined;
+    for (const k in attrs) {
+      const v = attrs[k];
       if (v === undefined) continue;
-      a[`@_${k}`] = String(v);
-      any = true;
+      let key = attributeKeys.get(k);
+      if (key === undefined) attributeKeys.set(k, (key = `@_${k}`));
+      (a ??= {})[key] = String(v);
     }
-    if (any) node[':@'] = a;
+    if (a) node[':@'] = a;
   }
   return node;
 }
