@@ -53,17 +53,20 @@ export interface FieldLengthProblem {
 /** Every text field of a report longer than its kind allows. Pure; linear in the size of the report. */
 export function fieldLengthProblems(report: LabReport): FieldLengthProblem[] {
   const out: FieldLengthProblem[] = [];
-  const visit = (value: unknown, pointer: string, key: string) => {
+  // The JSON pointer is spelled only for a field found too long: every report has hundreds of fields.
+  const path: Array<string | number> = [];
+  const pointer = () => path.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  const visit = (value: unknown, key: string) => {
     if (typeof value === 'string') {
       const kind = fieldKind(key);
-      if (value.length > FIELD_LIMITS[kind]) out.push({ pointer, kind, limit: FIELD_LIMITS[kind], length: value.length });
+      if (value.length > FIELD_LIMITS[kind]) out.push({ pointer: pointer(), kind, limit: FIELD_LIMITS[kind], length: value.length });
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => visit(v, `${pointer}/${i}`, key));
+      for (let i = 0; i < value.length; i++) (path.push(i), visit(value[i], key), path.pop());
     } else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) if (!EXEMPT.has(k)) visit(v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, k);
+      for (const k of Object.keys(value)) if (!EXEMPT.has(k)) (path.push(k), visit((value as Record<string, unknown>)[k], k), path.pop());
     }
   };
-  visit(report, '', '');
+  visit(report, '');
   return out;
 }
 
