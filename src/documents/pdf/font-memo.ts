@@ -35,7 +35,8 @@ interface EmbeddedFont {
   scale: number;
   layoutCache?: Record<string, Run>;
   layoutCached(text: string): Run;
-  layoutRun(text: string): Run;
+  layoutRun(text: string, features?: unknown): Run;
+  layout(text: string, features?: unknown, onlyWidth?: boolean): { glyphs: Glyph[] | null; positions: Position[] | null; advanceWidth: number };
 }
 interface Run { glyphs: Glyph[]; positions: Position[]; advanceWidth: number }
 
@@ -139,6 +140,34 @@ function layoutCached(this: EmbeddedFont, text: string): Run {
   return run;
 }
 
+/**
+ * pdfkit's EmbeddedFont.layout, the same runs: a text cut after each space or tab, each piece through
+ * layoutCached. pdfkit's own builds an array literal per character and copies the whole line again for
+ * each word (concat); this one appends.
+ */
+function layout(this: EmbeddedFont, text: string, features?: unknown, onlyWidth?: boolean) {
+  if (features) return this.layoutRun(text, features);
+  const glyphs: Glyph[] | null = onlyWidth ? null : [];
+  const positions: Position[] | null = onlyWidth ? null : [];
+  let advanceWidth = 0;
+  let last = 0;
+  for (let index = 0; index <= text.length;) {
+    const c = text.charCodeAt(index);
+    if ((index === text.length && last < index) || c === 32 || c === 9) {
+      const run = this.layoutCached(text.slice(last, ++index));
+      if (glyphs && positions) {
+        for (const g of run.glyphs) glyphs.push(g);
+        for (const p of run.positions) positions.push(p);
+      }
+      advanceWidth += run.advanceWidth;
+      last = index;
+    } else {
+      index++;
+    }
+  }
+  return { glyphs, positions, advanceWidth };
+}
+
 interface GlyphCode { id: number; _font: FontkitFont; _decode(): unknown; _getMetrics(): unknown; _metrics?: unknown }
 
 /** `method` of a glyph, computed once per glyph id and font (a static font's glyph never changes). */
@@ -168,11 +197,12 @@ export function installFontMemos(font: unknown): void {
   const embedded = Object.getPrototypeOf((doc as unknown as { _font: EmbeddedFont })._font) as EmbeddedFont;
   const glyph = Object.getPrototypeOf((font as FontkitFont).getGlyph(0, [])) as GlyphCode;
   const subset = Object.getPrototypeOf((font as FontkitFont).createSubset()) as TtfSubset;
-  if (typeof embedded.layoutCached !== 'function' || typeof glyph._decode !== 'function' || typeof glyph._getMetrics !== 'function'
+  if (typeof embedded.layoutCached !== 'function' || typeof embedded.layout !== 'function' || typeof glyph._decode !== 'function' || typeof glyph._getMetrics !== 'function'
     || typeof subset._addGlyph !== 'function' || typeof subset.encode !== 'function') {
-    throw new Error('pdfkit or fontkit changed: EmbeddedFont.layoutCached, TTFGlyph._decode/_getMetrics or TTFSubset._addGlyph/encode is gone (see src/documents/pdf/font-memo.ts)');
+    throw new Error('pdfkit or fontkit changed: EmbeddedFont.layout/layoutCached, TTFGlyph._decode/_getMetrics or TTFSubset._addGlyph/encode is gone (see src/documents/pdf/font-memo.ts)');
   }
   embedded.layoutCached = layoutCached;
+  embedded.layout = layout;
   glyph._decode = memoById(glyph._decode);
   const metrics = memoById(glyph._getMetrics);
   glyph._getMetrics = function (this: GlyphCode) {
