@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import { PDFDocument } from './pdfkit.js';
 import { subsetWriter, type TtfSubset } from './font-subset.js';
 
 /**

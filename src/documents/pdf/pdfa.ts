@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import PDFDocument from 'pdfkit';
 import { collect, installTextRuns } from './bytes.js';
 import { installFontMemos } from './font-memo.js';
+import { fontkit, PDFDocument } from './pdfkit.js';
 
 /**
  * A pdfkit document set up for PDF/A-1b and for byte-identical output:
@@ -36,14 +36,13 @@ let fontCache: Record<FontName, FontkitFont> | undefined;
 
 /**
  * The DejaVu fonts, read and parsed once per process (parsing them for every render costs most of its
- * time). fontkit is taken from where pdfkit resolves it, so both agree on the font objects.
+ * time), with the fontkit pdfkit itself uses (pdfkit.ts).
  */
 function fonts(): Record<FontName, FontkitFont> {
   if (!fontCache) {
     const require = createRequire(import.meta.url);
-    const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(data: Buffer): FontkitFont };
     const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-    const load = (name: FontName) => fontkit.create(readFileSync(join(dir, FONT_FILES[name])));
+    const load = (name: FontName) => fontkit.create(readFileSync(join(dir, FONT_FILES[name]))) as FontkitFont;
     fontCache = { regular: load('regular'), bold: load('bold'), mono: load('mono') };
     installFontMemos(fontCache.regular);
     const probe = new PDFDocument({ autoFirstPage: false, font: null as unknown as string } as PDFKit.PDFDocumentOptions);
