@@ -168,7 +168,8 @@ describe('kill -9 at random moments loses nothing', () => {
       await until(() => messageIds().size >= 300, 90_000, '300 distinct messages at the server');
       await until(() => readJournal(state, (j) => j.countsByState().accepted === 300), 10_000, '300 accepted deliveries');
     } finally {
-      assert.equal((await stop(daemon)).code, 0);
+      const exit = await stop(daemon);
+      assert.equal(exit.code, 0, `the daemon's exit (signal ${exit.signal}); stderr: ${daemon.stderr().slice(-2000)}`);
     }
     assert.ok(kills >= 3, `killed ${kills} times`);
     const rows = readJournal(state, (j) => j.db.prepare('SELECT id, message_id, eml_sha256, report_id FROM deliveries').all() as
