@@ -9,10 +9,18 @@ export type XNode = Record<string, unknown>;
 export type Attrs = Record<string, string | number | boolean | undefined>;
 export type Child = XNode | string | undefined | null | false | Child[];
 
+/**
+ * The builder's own five entities (& first, then > < ' "), as one pass instead of five: it runs them over
+ * every text and attribute value, a quarter of the CDA's build time. The same text comes out.
+ */
+const ESCAPED: Record<string, string> = { '&': '&amp;', '>': '&gt;', '<': '&lt;', "'": '&apos;', '"': '&quot;' };
+const entities = [{ regex: /[&<>'"]/g, val: (c: string) => ESCAPED[c]! }];
+
 const builder = new XMLBuilder({
   preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '@_', format: false,
   suppressEmptyNode: true, suppressBooleanAttributes: false,
-});
+  entities,
+} as ConstructorParameters<typeof XMLBuilder>[0]);
 
 function flatten(children: Child[], out: XNode[]): XNode[] {
   for (const c of children) {
