@@ -61,6 +61,8 @@ export interface RenderPool {
    * bodies of the report's messages too. Rejects with the renderer's error, or RenderCrashError.
    */
   render(report: LabReport, ids: DocumentIds, opts: RenderOptions, message?: MessageOptions): Promise<RenderedReport>;
+  /** Starts the threads and their renderers now, ahead of the first job (work is known to be coming). */
+  warm(): void;
   /** Stops the threads once the jobs given so far are done. */
   close(): Promise<void>;
   readonly size: number;
@@ -188,6 +190,9 @@ export function createRenderPool(size: number, options: { resourceLimits?: Resou
         waiting.push({ job, crashes: [], resolve, reject });
         next();
       });
+    },
+    warm() {
+      while (!closing && threads.size < size) spawn();
     },
     close() {
       closing ??= new Promise<void>((resolve) => { closed = resolve; });

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { renderDocuments, type RenderedDocuments } from './render.js';
+import { loadRenderers, renderDocuments, type RenderedDocuments } from './render.js';
 import type { RenderJob, RenderReply, WireReport } from './pool.js';
 import { pdfFileName, prepareMessage } from '../mail/compose.js';
 import { DOCUMENT_KINDS, kindFor } from './kinds.js';
@@ -12,6 +12,8 @@ import { actionKind } from './action.js';
  */
 const port = parentPort!;
 const shared = new Map<number, unknown>();
+// Loaded as the thread starts: a pool warmed ahead of its first job (RenderPool.warm) is ready for it.
+void loadRenderers();
 
 port.on('message', (job: RenderJob) => {
   for (const [key, value] of job.shared) shared.set(key, value);

@@ -32,6 +32,12 @@ export interface RenderedDocuments {
 
 export const CR_BIO_CODE = '11502-2';
 
+/** The renderers (pdfkit, fonts, XML), loaded on first use: commands that render nothing start faster. */
+export function loadRenderers() {
+  return Promise.all([import('./pdf/render.js'), import('./cda/build.js'), import('./cda/carried.js'), import('./xdm/build.js'),
+    import('./action.js'), import('./cda/ids.js')]);
+}
+
 /**
  * Renders the PDF, and with `stage2` the CR-BIO CDA and its IHE_XDM.ZIP. Pure: same inputs, same bytes.
  * A report that carries its lab's own CDA (CI-SIS ORU) is re-sent as is: that CDA byte for byte,
@@ -45,9 +51,7 @@ export async function renderDocuments(
   ids: DocumentIds,
   opts: { lab: ResolvedConfig['lab']; stage2: boolean; mapping?: LoincMapping; previousCda?: string },
 ): Promise<RenderedDocuments> {
-  // The renderers (pdfkit, fonts, XML) load on first use: commands that render nothing start faster.
-  const [{ renderPdf }, { buildCda }, { carriedCda, readCdaXml }, { buildXdm }, { actionKind, planAction }, { labRoot }] = await Promise.all([
-    import('./pdf/render.js'), import('./cda/build.js'), import('./cda/carried.js'), import('./xdm/build.js'), import('./action.js'), import('./cda/ids.js')]);
+  const [{ renderPdf }, { buildCda }, { carriedCda, readCdaXml }, { buildXdm }, { actionKind, planAction }, { labRoot }] = await loadRenderers();
   const lab = opts.lab;
   const carried = carriedCda(report);
   const kind = actionKind(report, ids.version);
