@@ -45,6 +45,8 @@ export const leading = (size: number) => size * 1.28;
 const lineCapacity = (width: number, size: number) => Math.ceil(width / (size * 0.2));
 const MAX_PUT_LINES = 12;
 const MAX_MEMO = 20_000;
+/** A text that is its own words joined by single spaces, on one line: no line break, tab, or run of spaces, none at either end. */
+const PLAIN = /^(?:[^\s]+(?: [^\s]+)*)$/;
 
 export class Layout {
   readonly left = MARGIN.left;
@@ -94,17 +96,20 @@ export class Layout {
     this.y = Math.min(this.y + h, this.bottom);
   }
 
-  /** Widths already measured in this document: labels are laid out twice (height, then drawing). */
-  private widths = new Map<string, number>();
+  /** Widths already measured in this document, by font and size: labels are laid out twice (height, then drawing). */
+  private widths = new Map<string, Map<string, number>>();
+  private measured = 0;
 
   measure(text: string, font: FontName, size: number): number {
-    const key = `${font}\u0000${size}\u0000${text}`;
-    let w = this.widths.get(key);
+    const face = `${font} ${size}`;
+    let bySize = this.widths.get(face);
+    if (!bySize) this.widths.set(face, (bySize = new Map()));
+    let w = bySize.get(text);
     if (w === undefined) {
       w = this.doc.font(font).fontSize(size).widthOfString(text);
       // A memo, not a record: a huge text must not turn it into the biggest thing in memory.
-      if (this.widths.size >= MAX_MEMO) this.widths.clear();
-      this.widths.set(key, w);
+      if (++this.measured > MAX_MEMO) (this.widths.clear(), this.widths.set(face, bySize), bySize.clear(), (this.measured = 1));
+      bySize.set(text, w);
     }
     return w;
   }
@@ -113,6 +118,8 @@ export class Layout {
   wrap(p: Para, width: number): string[] {
     const font = p.font ?? 'regular';
     const size = p.size ?? 9;
+    // Most cells are one line of single-spaced words: nothing to split or join.
+    if (!p.pre && PLAIN.test(p.text) && p.text.length <= lineCapacity(width, size) && this.measure(p.text, font, size) <= width) return [p.text];
     const out: string[] = [];
     for (const hard of p.text.replace(/\r\n?/g, '\n').split('\n')) {
       if (p.pre) {
@@ -162,8 +169,11 @@ export class Layout {
   }
 
   private lines(p: Para, width: number): Line[] {
-    const base = { font: p.font ?? 'regular', size: p.size ?? 9, color: p.color ?? COLOR.text, align: p.align ?? 'left' } as const;
-    return this.wrap(p, width).map((text) => ({ ...base, text }));
+    const font = p.font ?? 'regular';
+    const size = p.size ?? 9;
+    const color = p.color ?? COLOR.text;
+    const align = p.align ?? 'left';
+    return this.wrap(p, width).map((text) => ({ font, size, color, align, text }));
   }
 
   private draw(line: Line, x: number, y: number, width: number): void {
@@ -171,7 +181,7 @@ export class Layout {
     const doc = this.doc.font(line.font).fontSize(line.size).fillColor(line.color);
     let dx = 0;
     if (line.align !== 'left') {
-      const w = doc.widthOfString(line.text);
+      const w = this.measure(line.text, line.font, line.size);
       dx = line.align === 'right' ? width - w : (width - w) / 2;
     }
     doc.text(line.text, x + dx, y, { lineBreak: false });
