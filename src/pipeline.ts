@@ -64,9 +64,9 @@ export class Pipeline {
     this.deliverer = new Deliverer(config, journal, this.layout, transport, clock);
   }
 
-  /** ApplyTarget's: bodies the render pool prepared go to the deliverer. */
-  offerMessages(reportId: number, messages: Parameters<Deliverer['offer']>[1]): void {
-    this.deliverer.offer(reportId, messages);
+  /** ApplyTarget's: a report just journaled goes to the deliverer with its documents (and bodies the render pool prepared). */
+  offerReport(reportId: number, report: Parameters<Deliverer['offer']>[1]): void {
+    this.deliverer.offer(reportId, report);
   }
 
   // ── intake ────────────────────────────────────────────────────────────────────

@@ -24,8 +24,8 @@ export interface ApplyTarget {
   journal: Journal;
   layout: SpoolLayout;
   config: ResolvedConfig;
-  /** Message bodies the render pool prepared, for a report now in the journal (after the commit: its id is final). */
-  offerMessages?(reportId: number, messages: NonNullable<ReportPlan['documents']['messages']>): void;
+  /** A report now in the journal (after the commit: its id is final), with its documents and any bodies the render pool prepared. */
+  offerReport?(reportId: number, report: ReportPlan): void;
 }
 
 export interface SpooledFile { id: number; path: string; name: string }
@@ -51,7 +51,7 @@ export async function applyPlan(plan: FilePlan, file: SpooledFile, to: ApplyTarg
   // Not synced: a power cut can only put the file back in incoming/, where start-up finds it finished in the
   // journal and moves it again (Pipeline.resumeIncoming).
   moveTo(file.path, layout.done, file.name, { durable: false });
-  for (const [reportId, r] of recorded) if (r.documents.messages) to.offerMessages?.(reportId, r.documents.messages);
+  for (const [reportId, r] of recorded) to.offerReport?.(reportId, r);
 }
 
 /** Records the plan; returns each report's journal id. */

@@ -13,6 +13,7 @@ import type { Transport } from '../mail/transport.js';
 import { maxBytesFor } from '../routing/patient.js';
 import type { LabReport } from '../model/labreport.types.js';
 import type { PassSummary } from '../summary.js';
+import type { ReportPlan } from '../gate/plan.js';
 
 export type DeliveryOutcome = 'ok' | 'later' | 'stop';
 
@@ -20,8 +21,13 @@ export type DeliveryOutcome = 'ok' | 'later' | 'stop';
  * Sends what is due: composes each delivery's .eml once (kept as the proof, resent byte for byte after a
  * crash), hands it to the transport, and records the outcome through the delivery state machine.
  */
+/** A report's documents, as the deliverer composes its messages from them. */
+interface RenderedReport { report: LabReport; version: number; documents: StoredDocuments }
+
 export class Deliverer {
   private readonly bodies = new Map<string, Promise<PreparedMessage>>();
+  /** Reports just journaled, with their documents: the next messages are theirs. */
+  private readonly rendered = new Map<number, RenderedReport>();
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -94,8 +100,20 @@ export class Deliverer {
     return outcome.certificate ? 'stop' : 'later';
   }
 
-  /** Bodies a render thread prepared with the documents of a report just journaled: its messages need only their headers. */
-  offer(reportId: number, messages: Partial<Record<DocumentKindId, PreparedMessage>>): void {
+  /**
+   * A report just journaled, as the gate planned it: the bodies a render thread prepared (its messages need
+   * only their headers), or else its documents, which its messages are composed from without reading
+   * them back from the spool.
+   */
+  offer(reportId: number, r: Pick<ReportPlan, 'report' | 'ids' | 'documents'>): void {
+    const { messages, pdf, xdm, cdaCode } = r.documents;
+    if (!messages) {
+      const documents: StoredDocuments = { pdf: { filename: pdfFileName(r.report), content: pdf }, ...(xdm ? { xdm, cdaCode } : {}) };
+      this.rendered.delete(reportId);
+      this.rendered.set(reportId, { report: r.report, version: r.ids.version, documents });
+      if (this.rendered.size > KEPT_BODIES) this.rendered.delete(this.rendered.keys().next().value!);
+      return;
+    }
     for (const [kind, prepared] of Object.entries(messages) as Array<[DocumentKindId, PreparedMessage]>) {
       this.keep(`${reportId}:${DOCUMENT_KINDS[kind].stage}`, Promise.resolve(prepared));
     }
@@ -127,16 +145,21 @@ export class Deliverer {
   }
 
   private async prepareBody(reportId: number, stage: 1 | 2): Promise<PreparedMessage> {
-    const reportRow = this.journal.report(reportId)!;
-    const report = JSON.parse(reportRow.json) as LabReport;
-    const documents = storedDocuments(this.layout, reportRow, report);
+    const { report, version, documents } = this.rendered.get(reportId) ?? this.stored(reportId);
     return prepareMessage({
       report,
       ...labMessageSettings(this.config),
       kind: DOCUMENT_KINDS[kindFor(stage, report, documents.cdaCode !== undefined)],
       documents,
-      action: actionKind(report, reportRow.version),
+      action: actionKind(report, version),
     });
+  }
+
+  /** A journaled report and its documents, read back from the journal and the spool. */
+  private stored(reportId: number): RenderedReport {
+    const row = this.journal.report(reportId)!;
+    const report = JSON.parse(row.json) as LabReport;
+    return { report, version: row.version, documents: storedDocuments(this.layout, row, report) };
   }
 }
 

@@ -107,7 +107,7 @@ test('with message options the thread also prepares the message bodies: the same
   }
 });
 
-test('run with two render threads: the deliverer sends the bodies they prepared, the same messages as composed from the stored documents', async () => {
+for (const threads of [0, 1, 2]) test(`run with ${threads} render threads: the deliverer composes from what it was handed (with 2, the bodies the threads prepared), never reading the documents back, the same messages as composed from the stored documents`, async () => {
   const lab = tempLab({ stage: 2, lab: { name: 'Laboratoire de Test', finess: '750000001', mailbox: 'labo-test@mss.test', timezone: 'Europe/Paris',
     director: { rpps: '10000000009', familyName: 'LEROY', givenName: 'Claire' } } });
   writeFileSync(join(lab.exportDir, 'a.json'), JSON.stringify(sampleReport(21, { copiesTo: [{ code: 'DURA02', familyName: 'DURAND' }] })));
@@ -115,12 +115,12 @@ test('run with two render threads: the deliverer sends the bodies they prepared,
   const journal = Journal.open(lab.config.paths.state, { actor: 'test' });
   const clock = () => new Date('2026-11-20T13:00:00Z');
   const outbox = join(lab.config.paths.state, 'outbox');
-  const pool = createRenderPool(2);
+  const pool = threads ? createRenderPool(threads) : undefined;
   try {
     const pipeline = new Pipeline(lab.config, journal, new OutboxTransport(outbox), clock, pool);
     const s = emptySummary();
     await pipeline.intake(s);
-    // Composing from the stored documents would need them: gone, the prepared bodies must be what is sent.
+    // Composing from the stored documents would need them: gone, what the deliverer was handed must be what is sent.
     const row = journal.report(1)!;
     const dir = reportDir(spoolLayout(lab.config.paths.state), row.set_id, row.version);
     const stored = readdirSync(dir).map((n) => [n, readFileSync(join(dir, n))] as const);
@@ -137,7 +137,7 @@ test('run with two render threads: the deliverer sends the bodies they prepared,
       assert.ok(withBoundaryErased(sent).equals(withBoundaryErased(again)), `D${d.id}`);
     }
   } finally {
-    await pool.close();
+    await pool?.close();
     journal.close();
   }
 });
