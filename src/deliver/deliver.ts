@@ -5,9 +5,8 @@ import type { DeliveryRow, Journal, ReportRow } from '../queue/journal.js';
 import { moveDelivery } from '../queue/delivery-state.js';
 import { keepProof, reportDir, sha256, type SpoolLayout } from '../queue/spool.js';
 import { expired, retryDelaySeconds } from '../queue/backoff.js';
-import { DOCUMENT_KINDS, kindFor, XDM_FILE, type DocumentKindId, type StoredDocuments } from '../documents/kinds.js';
-import { labMessageSettings, messageFor, pdfFileName, prepareMessage, type PreparedMessage } from '../mail/compose.js';
-import { actionKind } from '../documents/action.js';
+import { DOCUMENT_KINDS, XDM_FILE, type DocumentKindId, type StoredDocuments } from '../documents/kinds.js';
+import { documentsFor, labMessageSettings, messageFor, messageKind, pdfFileName, prepareReportMessage, type PreparedMessage } from '../mail/compose.js';
 import { xdmCda } from '../documents/xdm/read.js';
 import type { Transport } from '../mail/transport.js';
 import { maxBytesFor } from '../routing/patient.js';
@@ -17,12 +16,13 @@ import type { ReportPlan } from '../gate/plan.js';
 
 export type DeliveryOutcome = 'ok' | 'later' | 'stop';
 
+/** A report's documents, as the deliverer composes its messages from them. */
+interface RenderedReport { report: LabReport; version: number; documents: StoredDocuments }
+
 /**
  * Sends what is due: composes each delivery's .eml once (kept as the proof, resent byte for byte after a
  * crash), hands it to the transport, and records the outcome through the delivery state machine.
  */
-/** A report's documents, as the deliverer composes its messages from them. */
-interface RenderedReport { report: LabReport; version: number; documents: StoredDocuments }
 
 export class Deliverer {
   private readonly bodies = new Map<string, Promise<PreparedMessage>>();
@@ -106,24 +106,14 @@ export class Deliverer {
    * them back from the spool.
    */
   offer(reportId: number, r: Pick<ReportPlan, 'report' | 'ids' | 'documents'>): void {
-    const { messages, pdf, xdm, cdaCode } = r.documents;
+    const { messages } = r.documents;
     if (!messages) {
-      const documents: StoredDocuments = { pdf: { filename: pdfFileName(r.report), content: pdf }, ...(xdm ? { xdm, cdaCode } : {}) };
-      this.rendered.delete(reportId);
-      this.rendered.set(reportId, { report: r.report, version: r.ids.version, documents });
-      if (this.rendered.size > KEPT_BODIES) this.rendered.delete(this.rendered.keys().next().value!);
+      keep(this.rendered, reportId, { report: r.report, version: r.ids.version, documents: documentsFor(r.report, r.documents) });
       return;
     }
     for (const [kind, prepared] of Object.entries(messages) as Array<[DocumentKindId, PreparedMessage]>) {
-      this.keep(`${reportId}:${DOCUMENT_KINDS[kind].stage}`, Promise.resolve(prepared));
+      keep(this.bodies, `${reportId}:${DOCUMENT_KINDS[kind].stage}`, Promise.resolve(prepared));
     }
-  }
-
-  /** Least recently used first out: the reports whose recipients are being sent now stay. */
-  private keep(key: string, prepared: Promise<PreparedMessage>): void {
-    this.bodies.delete(key);
-    this.bodies.set(key, prepared);
-    if (this.bodies.size > KEPT_BODIES) this.bodies.delete(this.bodies.keys().next().value!);
   }
 
   /** One message: the report's body (documents, base64) is built once per report and kind, only the headers per recipient. */
@@ -135,7 +125,7 @@ export class Deliverer {
       prepared = this.prepareBody(d.report_id, stage);
       prepared.catch(() => this.bodies.delete(key));
     }
-    this.keep(key, prepared);
+    keep(this.bodies, key, prepared);
     return messageFor(await prepared, {
       to: { address: d.recipient, role: d.role },
       messageId: d.message_id,
@@ -146,13 +136,7 @@ export class Deliverer {
 
   private async prepareBody(reportId: number, stage: 1 | 2): Promise<PreparedMessage> {
     const { report, version, documents } = this.rendered.get(reportId) ?? this.stored(reportId);
-    return prepareMessage({
-      report,
-      ...labMessageSettings(this.config),
-      kind: DOCUMENT_KINDS[kindFor(stage, report, documents.cdaCode !== undefined)],
-      documents,
-      action: actionKind(report, version),
-    });
+    return prepareReportMessage(report, version, documents, messageKind(stage, report, documents), labMessageSettings(this.config));
   }
 
   /** A journaled report and its documents, read back from the journal and the spool. */
@@ -163,8 +147,15 @@ export class Deliverer {
   }
 }
 
-/** Message bodies kept for reports being sent (each a few hundred KB). */
+/** Message bodies, and documents, kept for reports being sent (each a few hundred KB). */
 const KEPT_BODIES = 16;
+
+/** Least recently used first out: the reports whose recipients are being sent now stay. */
+function keep<K, V>(kept: Map<K, V>, key: K, value: V): void {
+  kept.delete(key);
+  kept.set(key, value);
+  if (kept.size > KEPT_BODIES) kept.delete(kept.keys().next().value!);
+}
 
 /** A report version's documents from its spool folder; the CDA code from the journal, else from the CDA itself. */
 export function storedDocuments(layout: SpoolLayout, row: ReportRow, report: LabReport): StoredDocuments {

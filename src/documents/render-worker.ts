@@ -1,9 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { loadRenderers, renderDocuments, type RenderedDocuments } from './render.js';
 import type { RenderJob, RenderReply, WireReport } from './pool.js';
-import { pdfFileName, prepareMessage } from '../mail/compose.js';
-import { DOCUMENT_KINDS, kindFor } from './kinds.js';
-import { actionKind } from './action.js';
+import { documentsFor, messageKind, prepareReportMessage } from '../mail/compose.js';
 
 /**
  * A render thread of the pool: renders one job at a time with the same renderDocuments as the main thread,
@@ -35,14 +33,10 @@ port.on('message', (job: RenderJob) => {
 async function withMessages(job: RenderJob, docs: RenderedDocuments): Promise<WireReport> {
   if (!job.message) return docs;
   const messages: NonNullable<WireReport['messages']> = {};
-  const documents = { pdf: { filename: pdfFileName(job.report), content: docs.pdf }, xdm: docs.xdm, cdaCode: docs.cdaCode };
-  const { from, nil, readReceipt } = job.message;
-  // The deliverer's own choice, made once the documents are known (kindFor, actionKind): what it would compose.
-  const ids = new Set(job.message.stages.map((stage) => kindFor(stage, job.report, docs.cdaCode !== undefined)));
-  for (const id of ids) {
-    const prepared = await prepareMessage({ report: job.report, from, nil, readReceipt, kind: DOCUMENT_KINDS[id], documents,
-      action: actionKind(job.report, job.ids.version) });
-    messages[id] = { ...prepared, input: { ...prepared.input, kind: id } };
+  const documents = documentsFor(job.report, docs);
+  for (const kind of new Set(job.message.stages.map((stage) => messageKind(stage, job.report, documents)))) {
+    const prepared = await prepareReportMessage(job.report, job.ids.version, documents, kind, job.message);
+    messages[kind] = { ...prepared, input: { ...prepared.input, kind } };
   }
   return { ...docs, messages };
 }

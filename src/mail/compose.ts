@@ -5,7 +5,7 @@ import type { LabReport } from '../model/labreport.types.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { actionKind, type ActionKind } from '../documents/action.js';
 import { displayDate, fileDate, patientDisplayName } from '../documents/names.js';
-import { MSS_HEADER_NAMES, reportDate, type DocumentKind, type StoredDocuments } from '../documents/kinds.js';
+import { DOCUMENT_KINDS, kindFor, MSS_HEADER_NAMES, reportDate, type DocumentKind, type DocumentKindId, type StoredDocuments } from '../documents/kinds.js';
 
 /** What a message to one recipient about one report needs; compose is pure apart from the MIME boundaries. */
 export interface ComposeInput {
@@ -96,6 +96,26 @@ export function labMessageSettings(config: ResolvedConfig): Pick<ReportMessageIn
     nil: config.message.nil,
     readReceipt: config.message.readReceipt,
   };
+}
+
+/** A report's rendered documents as its messages carry them (the form the spool keeps them in). */
+export function documentsFor(report: LabReport, docs: { pdf: Buffer; xdm?: Buffer; cdaCode?: string }): StoredDocuments {
+  return { pdf: { filename: pdfFileName(report), content: docs.pdf }, ...(docs.xdm ? { xdm: docs.xdm, cdaCode: docs.cdaCode } : {}) };
+}
+
+/** The document kind a report's messages to recipients at `stage` carry, given its documents (kindFor). */
+export function messageKind(stage: 1 | 2, report: LabReport, documents: StoredDocuments): DocumentKindId {
+  return kindFor(stage, report, documents.cdaCode !== undefined);
+}
+
+/**
+ * The body of a report's messages of one kind, with what its version asks of the receivers. The deliverer
+ * and the render threads both compose through here, so a body prepared in a thread is the one the
+ * deliverer would have made.
+ */
+export function prepareReportMessage(report: LabReport, version: number, documents: StoredDocuments, kind: DocumentKindId,
+  settings: Pick<ReportMessageInput, 'from' | 'nil' | 'readReceipt'>): Promise<PreparedMessage> {
+  return prepareMessage({ report, ...settings, kind: DOCUMENT_KINDS[kind], documents, action: actionKind(report, version) });
 }
 
 type MailComposer = typeof MailComposerType;
