@@ -85,8 +85,6 @@ export class Pipeline {
     await this.resumeIncoming(summary);
     const { ready, waiting } = await finishedFiles(this.config);
     summary.settling += waiting;
-    // The render threads load while this thread claims and reads the first files.
-    if (ready.length) this.renderPool?.warm();
     for (const c of ready) {
       await this.claimInTurn(c.path, summary, opts, afterFile);
       await breathe();

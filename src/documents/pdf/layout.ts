@@ -108,7 +108,11 @@ export class Layout {
     if (w === undefined) {
       w = this.doc.font(font).fontSize(size).widthOfString(text);
       // A memo, not a record: a huge text must not turn it into the biggest thing in memory.
-      if (++this.measured > MAX_MEMO) (this.widths.clear(), this.widths.set(face, bySize), bySize.clear(), (this.measured = 1));
+      if (++this.measured > MAX_MEMO) {
+        this.widths.clear();
+        this.widths.set(face, (bySize = new Map()));
+        this.measured = 1;
+      }
       bySize.set(text, w);
     }
     return w;
