@@ -1,6 +1,5 @@
 import { domainToASCII } from 'node:url';
-import { createRequire } from 'node:module';
-import type { XMLParser as XMLParserType } from 'fast-xml-parser';
+import { fastXmlParser } from '../documents/fast-xml-parser.js';
 import { parseMailbox } from './mailbox.js';
 
 /**
@@ -64,7 +63,7 @@ function collectNames(node: unknown, out: string[]): void {
 /** Reads the list's XML (namespaces ignored); throws when it has no `Domaine/Nom` at all. */
 export function parseAllowlist(xml: string): ParsedAllowlist {
   // Loaded here, on import of a list: every `run` reaches this module (routing), few parse a list.
-  const { XMLParser } = createRequire(import.meta.url)('fast-xml-parser') as { XMLParser: typeof XMLParserType };
+  const { XMLParser } = fastXmlParser();
   const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, parseTagValue: false, trimValues: true, processEntities: true });
   let tree: unknown;
   try {

@@ -4,8 +4,7 @@
  * express around it — its ids and version (XDM metadata, replacement), its date, the patient and
  * prescriber its header names (identity checks) and the PDF copy it embeds (FR-Document-PDF-copie).
  */
-import { createRequire } from 'node:module';
-import type { XMLParser as XMLParserType } from 'fast-xml-parser';
+import { fastXmlParser } from '../fast-xml-parser.js';
 import type { Attachment, DateTime, LabReport } from '../../model/labreport.types.js';
 import { parseTimestamp } from '../../inputs/values.js';
 import { RPPS_ROOT } from './codes.js';
@@ -138,8 +137,8 @@ export function readCarriedCda(att: Attachment): CarriedCda {
 
 /** Reads a CDA document's header (and its PDF copy); throws when it is not a ClinicalDocument. */
 export function readCdaXml(xml: string, filename: string): CarriedCda {
-  // Loaded on first use (synchronously: parsing is): every parse imports this module, few files carry a CDA.
-  const { XMLParser } = createRequire(import.meta.url)('fast-xml-parser') as { XMLParser: typeof XMLParserType };
+  // Loaded on first use: every parse imports this module, few files carry a CDA.
+  const { XMLParser } = fastXmlParser();
   const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, parseTagValue: false, trimValues: true, processEntities: false });
   const doc = first((parser.parse(xml) as XNode).ClinicalDocument);
   if (!doc) throw new Error(`the CDA ${filename} has no ClinicalDocument root`);

@@ -3,7 +3,7 @@
  * is mixed content (text, <content>, <br/> interleaved), which only the ordered form can express.
  * The builder escapes every text and attribute value, so no XML is ever assembled by hand.
  */
-import { XMLBuilder } from 'fast-xml-parser';
+import { fastXmlParser } from '../fast-xml-parser.js';
 
 export type XNode = Record<string, unknown>;
 export type Attrs = Record<string, string | number | boolean | undefined>;
@@ -16,6 +16,7 @@ export type Child = XNode | string | undefined | null | false | Child[];
 const ESCAPED: Record<string, string> = { '&': '&amp;', '>': '&gt;', '<': '&lt;', "'": '&apos;', '"': '&quot;' };
 const entities = [{ regex: /[&<>'"]/g, val: (c: string) => ESCAPED[c]! }];
 
+const { XMLBuilder } = fastXmlParser();
 const builder = new XMLBuilder({
   preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '@_', format: false,
   suppressEmptyNode: true, suppressBooleanAttributes: false,

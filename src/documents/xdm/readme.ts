@@ -1,9 +1,10 @@
 /** The human-readable files of an XDM medium: INDEX.HTM (built with the XML builder) and README.TXT. */
 import { DOC_TITLE } from '../cda/codes.js';
 import { el, type XNode } from '../cda/xml.js';
-import { XMLBuilder } from 'fast-xml-parser';
+import { fastXmlParser } from '../fast-xml-parser.js';
 import type { XdmContext } from './context.js';
 
+const { XMLBuilder } = fastXmlParser();
 const html = new XMLBuilder({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '@_', format: false });
 
 export function indexHtm(ctx: XdmContext): string {
