@@ -6,7 +6,7 @@ import { migrate, schemaVersion, SCHEMA_VERSION, JournalTooNew } from './migrati
 import { evidenceCount, journalAbsent, JournalLost } from './integrity.js';
 import { allowlistDomains, allowlistPolicy, importAllowlist, type AllowlistImport } from './store/allowlist.js';
 import { directoryView, importDirectory, lookupDirectory, type ImportResult } from './store/directory.js';
-import { lastImport, type ReferenceImport, type ReferenceKind } from './store/imports.js';
+import { ensureImportsTable, lastImport, type ReferenceImport, type ReferenceKind } from './store/imports.js';
 import type { AllowlistCheck } from '../routing/allowlist.js';
 import type { DirectoryEntry, DirectoryView, LookupQuery } from '../routing/directory.js';
 import { fold, type FindQuery, type FoundReport } from '../find/query.js';
@@ -89,6 +89,9 @@ export class Journal {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       try { migrate(db, path); } catch (err) { db.close(); throw err; }
+      // Made with the first import otherwise: until then, every file's routing looked up the last import
+      // in a table that did not exist, and each failed statement cost a thrown SqliteError.
+      ensureImportsTable(db);
     }
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');

@@ -84,3 +84,17 @@ test('relaxed commits are committed, and every other commit stays fully synced, 
   assert.equal(j.delivery(id)!.state, 'sending');
 });
 
+
+test('a journal nothing was ever imported into answers the per-file routing lookups without a failing statement', () => {
+  const { j } = journalWithDelivery();
+  const prepare = j.db.prepare.bind(j.db);
+  const failures: string[] = [];
+  j.db.prepare = ((sql: string) => {
+    try { return prepare(sql); } catch (err) { failures.push((err as Error).message); throw err; }
+  }) as typeof j.db.prepare;
+  for (let i = 0; i < 3; i++) {
+    assert.equal(j.lastImport('allowlist'), undefined);
+    assert.equal(j.lastImport('directory'), undefined);
+  }
+  assert.deepEqual(failures, []);
+});
