@@ -4,7 +4,7 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import schema from './config.schema.json' with { type: 'json' };
 import { validate } from './config.validate.js';
 import type { LabmssConfig, ResolvedConfig, Secret } from './config.types.js';
-import { describeErrors, type SchemaProblem } from '../model/validate.js';
+import { describeErrors, type SchemaProblem } from '../model/schema-problems.js';
 import { t } from '../i18n/index.js';
 
 export { schema as configSchema };

@@ -4,7 +4,8 @@
  * fixed attributes, and every entry dated at noon of the report's local date (zip times are local
  * wall-clock fields, so a fixed local time keeps the bytes equal whatever the host's zone).
  */
-import { zipSync, type ZipOptions } from 'fflate';
+import type { ZipOptions } from 'fflate';
+import { fflate } from '../fflate.js';
 import type { LabReport } from '../../model/labreport.types.js';
 import { documentTime } from '../cda/header.js';
 import type { XdmContext } from './context.js';
@@ -29,7 +30,7 @@ export function buildXdm(cdaXml: string, report: LabReport, ctx: XdmContext): Bu
   const stored: ZipOptions = { ...opts, level: 0 };
   // Buffers are Uint8Arrays: handed to fflate as they are, not copied (the CDA is the size of the PDF and more).
   const text = (s: string) => [Buffer.from(s, 'utf8'), opts] as [Uint8Array, ZipOptions];
-  const zip = zipSync({
+  const zip = fflate().zipSync({
     'INDEX.HTM': text(indexHtm(ctx)),
     'README.TXT': text(readmeTxt(ctx)),
     [METADATA_PATH]: text(metadataXml({ uri: 'DOC0001.XML', bytes: cda }, report, ctx)),

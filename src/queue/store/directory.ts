@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
-import { Unzip, UnzipInflate } from 'fflate';
+import { fflate } from '../../documents/fflate.js';
 import {
   EXTRACTION_COLUMNS, extractionDateFromName, mapHeader, parseLine, searchKey,
   type Columns, type DirectoryEntry, type DirectoryView, type LookupQuery, type MailboxCandidate,
@@ -62,9 +62,9 @@ function readChunks(path: string, hash: ReturnType<typeof createHash>, onChunk: 
     const zip = n >= 4 && buf.readUInt32LE(0) === 0x04034b50;
     let member: string | undefined;
     let failure: Error | undefined;
-    const unzip = zip ? new Unzip() : undefined;
+    const unzip = zip ? new (fflate().Unzip)() : undefined;
     if (unzip) {
-      unzip.register(UnzipInflate);
+      unzip.register(fflate().UnzipInflate);
       unzip.onfile = (f) => {
         if (member !== undefined || !/\.(txt|csv)$/i.test(f.name)) return;
         member = f.name;
