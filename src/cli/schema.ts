@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { labReportSchema } from '../model/validate.js';
-import { configSchema } from '../config/load.js';
+import configSchema from '../config/config.schema.json' with { type: 'json' };
 import { CliError } from './context.js';
 
 export function register(program: Command): void {

@@ -1,13 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import schema from './config.schema.json' with { type: 'json' };
 import { validate } from './config.validate.js';
 import type { LabmssConfig, ResolvedConfig, Secret } from './config.types.js';
 import { describeErrors, type SchemaProblem } from '../model/schema-problems.js';
 import { t } from '../i18n/index.js';
 
-export { schema as configSchema };
 export type { ResolvedConfig };
 
 /** A configuration problem: the CLI prints it and exits 2 without writing anything. */

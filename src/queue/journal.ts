@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { crypto } from './crypto.js';
 import { migrate, schemaVersion, SCHEMA_VERSION, JournalTooNew } from './migrations.js';
 import { evidenceCount, journalAbsent, JournalLost } from './integrity.js';
 import { allowlistDomains, allowlistPolicy, importAllowlist, type AllowlistImport } from './store/allowlist.js';
@@ -111,7 +111,7 @@ export class Journal {
 
   private initInstance(): string {
     // New per state directory, so Message-IDs never collide if a lab starts over with a fresh journal.
-    const id = randomBytes(6).toString('hex');
+    const id = crypto().randomBytes(6).toString('hex');
     this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('instance', id);
     return this.metaValue('instance')!;
   }
@@ -226,7 +226,7 @@ export class Journal {
     const info = this.db.prepare(`INSERT INTO deliveries (id, report_id, recipient, label, role, stage, state, reason, hold_code, message_id,
       created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(next, d.reportId, d.recipient, d.label ?? null, d.role, d.stage, d.state, d.reason ?? null, d.holdCode ?? null,
-        `pending-${randomBytes(8).toString('hex')}`, now, now);
+        `pending-${crypto().randomBytes(8).toString('hex')}`, now, now);
     const id = Number(info.lastInsertRowid);
     this.db.prepare('UPDATE deliveries SET message_id = ? WHERE id = ?').run(d.messageIdFor(id), id);
     this.event('delivery', { report: d.reportId, delivery: id }, `${d.role} ${d.recipient || d.label || '?'}${d.reason ? `: ${d.reason}` : ''}`, { to: d.state });

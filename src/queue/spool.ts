@@ -1,6 +1,6 @@
 import { closeSync, readFileSync, readSync, fsync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, existsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createHash } from 'node:crypto';
+import { crypto } from './crypto.js';
 
 /**
  * The spool: files on disk next to the journal. Everything is written to a temporary name, fsynced and
@@ -244,12 +244,12 @@ export function companionReader(dir: string): (name: string) => Buffer | undefin
 }
 
 export function sha256(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
+  return crypto().createHash('sha256').update(data).digest('hex');
 }
 
 /** The SHA-256 of a file read in chunks (a file too large to hold in memory is still recorded by its hash). */
 export function sha256File(path: string): string {
-  const hash = createHash('sha256');
+  const hash = crypto().createHash('sha256');
   const fd = openSync(path, 'r');
   try {
     const chunk = Buffer.allocUnsafe(1 << 20);

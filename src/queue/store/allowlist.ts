@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { JOURNAL_FILE } from '../journal.js';
+import { sha256 } from '../spool.js';
 import { allowlistChecker, decodeAllowlist, mailboxProblem, parseAllowlist, type AllowlistCheck } from '../../routing/allowlist.js';
 import { describeImport, ensureImportsTable, lastImport, recordImport, type ReferenceImport } from './imports.js';
 
@@ -28,7 +28,7 @@ export function importAllowlist(db: Database.Database, path: string, now: () => 
   if (!parsed.domains.length) throw new Error(`${basename(path)}: no valid domain: the allow-list was left as it was`);
   const result: AllowlistImport = {
     kind: 'allowlist', file: path, fileDate: parsed.date ?? null, importedAt: now().toISOString(),
-    rows: parsed.domains.length, skipped: parsed.invalid.length, sha256: createHash('sha256').update(bytes).digest('hex'), invalid: parsed.invalid,
+    rows: parsed.domains.length, skipped: parsed.invalid.length, sha256: sha256(bytes), invalid: parsed.invalid,
   };
   const insert = db.prepare('INSERT INTO allowlist_domains (domain, written) VALUES (?, ?)');
   db.transaction(() => {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { crypto } from '../crypto.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fflate } from '../../documents/fflate.js';
@@ -54,7 +55,7 @@ const CHUNK = 1 << 20;
 const BATCH = 20000;
 
 /** Feeds the file's bytes to `onChunk`: the file itself, or its first .txt member when it is a ZIP. */
-function readChunks(path: string, hash: ReturnType<typeof createHash>, onChunk: (b: Uint8Array) => void): { member?: string } {
+function readChunks(path: string, hash: Hash, onChunk: (b: Uint8Array) => void): { member?: string } {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
@@ -114,7 +115,7 @@ export function importDirectory(db: Database.Database, path: string, now: () => 
     return added;
   });
 
-  const hash = createHash('sha256');
+  const hash = crypto().createHash('sha256');
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let rest = '';
   let lineNo = 0;
