@@ -33,7 +33,7 @@ export const fontkit = createRequire(pdfkitPath)('fontkit') as Fontkit;
  * Puts a stand-in for module `id`, as `from` requires it, in the module cache: the module itself is loaded on
  * the first call of its export or read of one of its properties, and replaces the stand-in in the cache.
  */
-export function deferLoad(from: string, id: string): void {
+function deferLoad(from: string, id: string): void {
   const fromRequire = createRequire(from);
   const path = fromRequire.resolve(id);
   if (fromRequire.cache[path]) return;
