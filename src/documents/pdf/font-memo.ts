@@ -1,4 +1,3 @@
-import { PDFDocument } from './pdfkit.js';
 import { subsetWriter, type TtfSubset } from './font-subset.js';
 
 /**
@@ -183,15 +182,11 @@ function memoById(method: () => unknown) {
   };
 }
 
-let installed = false;
-
 /**
- * Puts the memos in front of pdfkit's and fontkit's per-document work. Neither library exports the
- * classes concerned, so they are reached through a font opened in a throwaway document.
+ * Puts the memos in front of pdfkit's and fontkit's per-document work, once per process. Neither library
+ * exports the classes concerned, so they are reached through `font` opened in `doc`, a throwaway document.
  */
-export function installFontMemos(font: unknown): void {
-  if (installed) return;
-  const doc = new PDFDocument({ autoFirstPage: false, font: null as unknown as string } as PDFKit.PDFDocumentOptions);
+export function installFontMemos(doc: PDFKit.PDFDocument, font: unknown): void {
   doc.registerFont('probe', font as string);
   doc.font('probe');
   const embedded = Object.getPrototypeOf((doc as unknown as { _font: EmbeddedFont })._font) as EmbeddedFont;
@@ -209,5 +204,4 @@ export function installFontMemos(font: unknown): void {
     return (this._metrics ??= metrics.call(this));
   };
   subset.encode = subsetWriter(subset.encode);
-  installed = true;
 }

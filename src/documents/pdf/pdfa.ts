@@ -43,10 +43,12 @@ function fonts(): Record<FontName, FontkitFont> {
     const require = createRequire(import.meta.url);
     const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
     const load = (name: FontName) => fontkit.create(readFileSync(join(dir, FONT_FILES[name]))) as FontkitFont;
-    fontCache = { regular: load('regular'), bold: load('bold'), mono: load('mono') };
-    installFontMemos(fontCache.regular);
+    const loaded = { regular: load('regular'), bold: load('bold'), mono: load('mono') };
+    // Neither library exports the classes the memos and text runs go in front of: one throwaway document reaches them.
     const probe = new PDFDocument({ autoFirstPage: false, font: null as unknown as string } as PDFKit.PDFDocumentOptions);
+    installFontMemos(probe, loaded.regular);
     installTextRuns(Object.getPrototypeOf((probe as unknown as PdfkitInternals).ref()) as Parameters<typeof installTextRuns>[0]);
+    fontCache = loaded;
   }
   // fontkit keeps each glyph with the code points of its first use, which pdfkit writes into ToUnicode:
   // starting every document with an empty glyph cache keeps the bytes independent of earlier renders.
