@@ -17,17 +17,16 @@ import type { ReportPlan } from '../gate/plan.js';
 export type DeliveryOutcome = 'ok' | 'later' | 'stop';
 
 /** A report's documents, as the deliverer composes its messages from them. */
-interface RenderedReport { report: LabReport; version: number; documents: StoredDocuments }
+interface ReportDocuments { report: LabReport; version: number; documents: StoredDocuments }
 
 /**
  * Sends what is due: composes each delivery's .eml once (kept as the proof, resent byte for byte after a
  * crash), hands it to the transport, and records the outcome through the delivery state machine.
  */
-
 export class Deliverer {
   private readonly bodies = new Map<string, Promise<PreparedMessage>>();
   /** Reports just journaled, with their documents: the next messages are theirs. */
-  private readonly rendered = new Map<number, RenderedReport>();
+  private readonly rendered = new Map<number, ReportDocuments>();
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -140,7 +139,7 @@ export class Deliverer {
   }
 
   /** A journaled report and its documents, read back from the journal and the spool. */
-  private stored(reportId: number): RenderedReport {
+  private stored(reportId: number): ReportDocuments {
     const row = this.journal.report(reportId)!;
     const report = JSON.parse(row.json) as LabReport;
     return { report, version: row.version, documents: storedDocuments(this.layout, row, report) };
