@@ -1,5 +1,5 @@
 import { domainToASCII } from 'node:url';
-import { fastXmlParser } from '../documents/fast-xml-parser.js';
+import { fastXmlParser } from '../documents/libraries.js';
 import { parseMailbox } from './mailbox.js';
 
 /**

@@ -4,7 +4,7 @@
  * express around it — its ids and version (XDM metadata, replacement), its date, the patient and
  * prescriber its header names (identity checks) and the PDF copy it embeds (FR-Document-PDF-copie).
  */
-import { fastXmlParser } from '../fast-xml-parser.js';
+import { fastXmlParser } from '../libraries.js';
 import type { Attachment, DateTime, LabReport } from '../../model/labreport.types.js';
 import { parseTimestamp } from '../../inputs/values.js';
 import { RPPS_ROOT } from './codes.js';

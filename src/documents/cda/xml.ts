@@ -3,7 +3,7 @@
  * is mixed content (text, <content>, <br/> interleaved), which only the ordered form can express.
  * The builder escapes every text and attribute value, so no XML is ever assembled by hand.
  */
-import { fastXmlParser } from '../fast-xml-parser.js';
+import { fastXmlParser } from '../libraries.js';
 
 export type XNode = Record<string, unknown>;
 export type Attrs = Record<string, string | number | boolean | undefined>;

@@ -5,7 +5,7 @@
  * wall-clock fields, so a fixed local time keeps the bytes equal whatever the host's zone).
  */
 import type { ZipOptions } from 'fflate';
-import { fflate } from '../fflate.js';
+import { fflate } from '../libraries.js';
 import type { LabReport } from '../../model/labreport.types.js';
 import { documentTime } from '../cda/header.js';
 import type { XdmContext } from './context.js';

@@ -1,4 +1,4 @@
-import { fflate } from '../fflate.js';
+import { fflate } from '../libraries.js';
 
 /** Where the XDM zip holds the CDA and its metadata (one submission set, one document). */
 export const CDA_PATH = 'IHE_XDM/SUBSET01/DOC0001.XML';

@@ -1,7 +1,7 @@
 /** The human-readable files of an XDM medium: INDEX.HTM (built with the XML builder) and README.TXT. */
 import { DOC_TITLE } from '../cda/codes.js';
 import { el, type XNode } from '../cda/xml.js';
-import { fastXmlParser } from '../fast-xml-parser.js';
+import { fastXmlParser } from '../libraries.js';
 import type { XdmContext } from './context.js';
 
 const { XMLBuilder } = fastXmlParser();

@@ -3,7 +3,7 @@ import type { Hash } from 'node:crypto';
 import { crypto } from '../crypto.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
-import { fflate } from '../../documents/fflate.js';
+import { fflate } from '../../documents/libraries.js';
 import {
   EXTRACTION_COLUMNS, extractionDateFromName, mapHeader, parseLine, searchKey,
   type Columns, type DirectoryEntry, type DirectoryView, type LookupQuery, type MailboxCandidate,
