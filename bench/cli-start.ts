@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../test/helpers/paths.js';
 import { tempLab } from '../test/helpers/lab.js';
 import { ensureDist } from '../test/helpers/spawn-cli.js';
-import { figure, type Figure } from './figures.js';
+import { figure, median, type Figure } from './figures.js';
 
 const RUNS = Number(process.env.BENCH_CLI_RUNS ?? 15);
 
@@ -15,8 +15,7 @@ function medianMs(args: string[]): number {
     if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}`);
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1]!;
+  return median(times);
 }
 
 /**

@@ -18,3 +18,9 @@ export function describeFigure(f: Figure): string {
   const target = f.target ? `  (target ${f.target.op === '<=' ? '≤' : '≥'} ${f.target.value} ${f.unit}: ${verdict ? 'met' : 'NOT MET'})` : '';
   return `${f.name}: ${f.value} ${f.unit}${target}`;
 }
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliCost, stage2Lab, type CliCost } from './cli-run.js';
-import { figure, type Figure } from './figures.js';
+import { figure, median, type Figure } from './figures.js';
 
 const REPORTS = Number(process.env.BENCH_RUN_REPORTS ?? 200);
 /** Pairs of runs (one core, then two): a virtual machine's speed drifts by a fifth within minutes, one pair is a draw. */
@@ -16,10 +16,6 @@ function runOnce(cpus: string): CliCost {
   return cost;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const spread = (xs: number[], digits = 1) => xs.map((x) => x.toFixed(digits)).join(', ');
 
 /**
